@@ -1,0 +1,55 @@
+/*
+ * The exec loop: find (or translate) the TB at eip, chain the exit we came from to it, run it.
+ *
+ * Translated code returns here only on an unchained exit, an indirect jump that missed the jump
+ * cache, an exception, or an exit request; chained TBs run back to back without coming back.
+ */
+#include "common/exec.h"
+#include "common/mode.h"
+#include "common/tb.h"
+#include "common/xqm.h"
+#include "host/mips/backend.h"
+
+void cpu_exit(CPUX86State *env)
+{
+    __atomic_store_n(&env->exit_request, 1, __ATOMIC_RELEASE);
+}
+
+int cpu_exec(CPUX86State *env)
+{
+    TranslationBlock *last = NULL;
+    int last_exit = 0;
+    uint64_t flushes = tb_stats.flushes;
+    for (;;) {
+        if (__atomic_load_n(&env->exit_request, __ATOMIC_ACQUIRE)) {
+            env->exit_request = 0;
+            env->exception_index = EXCP_INTERRUPT;
+            return EXCP_INTERRUPT;
+        }
+        int excp = EXCP_PF;
+        TranslationBlock *tb = tb_find(env, env->eip, mode_tb_flags(env), &excp);
+        if (!tb) {
+            env->exception_index = (uint32_t)excp;
+            return excp;
+        }
+        /* A flush while translating reused every TB slot: `last` no longer names its old TB. */
+        if (flushes != tb_stats.flushes) {
+            flushes = tb_stats.flushes;
+            last = NULL;
+        }
+        if (last)
+            tb_add_jump(last, last_exit, tb);
+        if (xqm_log_enabled(LOG_EXEC))
+            xqm_log("exec: tb %u at 0x%08x\n", tb->index, tb->pc);
+        env->exception_index = (uint32_t)-1;
+        uint64_t ret = host_enter(env, tb->tc_ptr);
+        if ((ret & 3) == HOST_EXIT_NOCHAIN) {
+            last = NULL;
+            if (env->exception_index != (uint32_t)-1)
+                return (int)env->exception_index;
+        } else {
+            last = tb_at_index((uint32_t)(ret >> 2));
+            last_exit = (int)(ret & 3);
+        }
+    }
+}

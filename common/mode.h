@@ -1,0 +1,22 @@
+/*
+ * What the core needs from the mode it is linked into (linux-user or system). Each binary provides
+ * these functions; the core never includes a mode's headers.
+ */
+#ifndef XQM_COMMON_MODE_H
+#define XQM_COMMON_MODE_H
+
+#include <stdint.h>
+
+#include "target/i386/cpu.h"
+
+/*
+ * Host pointer to the guest code at pc, and in *avail how many bytes from there are executable and
+ * contiguous (0 when pc itself is not executable: the core then raises a fetch fault at pc).
+ */
+const uint8_t *mode_code_bytes(CPUX86State *env, uint32_t pc, uint32_t *avail);
+/* A TB now holds code from this guest page: from now on a write to it must invalidate (SMC). */
+void mode_code_page_added(uint32_t page_addr);
+/* Translation-relevant CPU state that forms part of the TB key. */
+uint32_t mode_tb_flags(const CPUX86State *env);
+
+#endif

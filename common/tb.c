@@ -1,0 +1,286 @@
+/*
+ * The TB cache: allocation, the global hash table, per-CPU jump caches, chaining, invalidation.
+ *
+ * Lookup order: the CPU's jump cache (also probed inline by translated code for indirect jumps),
+ * then the hash table keyed by (pc, flags), then translation. Translation, chaining and invalidation
+ * run under tb_lock; the hash table is only read under it too, which is cheap because the exec loop
+ * reaches it only on a jump-cache miss.
+ *
+ * Chains: tb->jmp_dest[n] is the TB exit n jumps to; the target keeps a list of incoming jumps
+ * threaded through the sources' jmp_next[] (each link tagged with the exit number in bit 0), so an
+ * invalidated TB can reset every jump into it to the source's own stub.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mode.h"
+#include "common/tb.h"
+#include "common/xqm.h"
+#include "host/mips/backend.h"
+#include "target/i386/translate.h"
+
+enum { TB_MAX = 1 << 18, HASH_BITS = 16, HASH_SIZE = 1 << HASH_BITS, TB_MAX_CODE_WORDS = 16384,
+       MAX_CPUS = 256 };
+
+struct tb_stats tb_stats;
+
+static TranslationBlock *tbs;
+static uint32_t ntbs;
+static TranslationBlock *hash_table[HASH_SIZE];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Every CPU's jump cache, so invalidation can clear stale entries everywhere. */
+static struct jc_entry *jump_caches[MAX_CPUS];
+static int njump_caches;
+
+void tb_lock(void) { pthread_mutex_lock(&lock); }
+void tb_unlock(void) { pthread_mutex_unlock(&lock); }
+
+static uint32_t hash_of(uint32_t pc, uint32_t flags)
+{
+    uint32_t h = pc * 0x9e3779b1u ^ flags;
+    return h >> (32 - HASH_BITS);
+}
+
+static uint32_t jc_index(uint32_t pc)
+{
+    return (pc ^ (pc >> JC_BITS)) & (JC_SIZE - 1);
+}
+
+static void jc_clear(struct jc_entry *jc)
+{
+    for (int i = 0; i < JC_SIZE; i++) {
+        jc[i].pc = 0;
+        jc[i].flags = 0;
+        jc[i].tb = &x86_jc_miss_tb;
+    }
+}
+
+void tb_init(void)
+{
+    host_init();
+    x86_translate_init();
+    tbs = calloc(TB_MAX, sizeof *tbs);
+    if (!tbs)
+        xqm_fatal("out of memory for the TB table");
+}
+
+struct jc_entry *tb_jc_alloc(void)
+{
+    struct jc_entry *jc = malloc(sizeof(struct jc_entry) * JC_SIZE);
+    if (!jc)
+        xqm_fatal("out of memory for a jump cache");
+    jc_clear(jc);
+    tb_lock();
+    xqm_assert(njump_caches < MAX_CPUS);
+    jump_caches[njump_caches++] = jc;
+    tb_unlock();
+    return jc;
+}
+
+static void free_tb_maps(TranslationBlock *tb)
+{
+    free(tb->insn_eip);
+    free(tb->insn_host_word);
+    free(tb->insn_cc_op);
+}
+
+/* Called with the lock held. Every CPU must be outside translated code... which user mode cannot
+ * guarantee for other threads: they only ever jump through jump caches and chains, both of which
+ * are reset before the code is reused, and a thread inside old code runs to its next exit, which
+ * returns to the exec loop because all chains are gone. */
+static void tb_flush_locked(void)
+{
+    for (uint32_t i = 0; i < ntbs; i++)
+        free_tb_maps(&tbs[i]);
+    memset(tbs, 0, sizeof *tbs * ntbs);
+    ntbs = 0;
+    memset(hash_table, 0, sizeof hash_table);
+    for (int i = 0; i < njump_caches; i++)
+        jc_clear(jump_caches[i]);
+    host_code_reset();
+    tb_stats.flushes++;
+}
+
+void tb_flush(void)
+{
+    tb_lock();
+    tb_flush_locked();
+    tb_unlock();
+}
+
+static TranslationBlock *hash_lookup(uint32_t pc, uint32_t flags)
+{
+    for (TranslationBlock *tb = hash_table[hash_of(pc, flags)]; tb; tb = tb->hash_next) {
+        if (tb->pc == pc && tb->flags == flags && !tb->invalid)
+            return tb;
+    }
+    return NULL;
+}
+
+/* Translates the TB at pc; returns NULL (and *excp) if no instruction could be fetched there. */
+static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t flags, int *excp)
+{
+    if (ntbs >= TB_MAX || host_code_room_words() < TB_MAX_CODE_WORDS)
+        tb_flush_locked();
+    TranslationBlock *tb = &tbs[ntbs];
+    memset(tb, 0, sizeof *tb);
+    tb->index = ntbs;
+    tb->pc = pc;
+    tb->flags = flags;
+    tb->tc_ptr = host_code_ptr();
+    tb->page_addr[0] = pc & ~0xfffu;
+    tb->page_addr[1] = (uint32_t)-1;
+    tb->jmp_insn[0] = tb->jmp_insn[1] = TB_NO_EXIT;
+
+    struct mips_buf b;
+    mips_buf_init(&b, host_code_ptr(), TB_MAX_CODE_WORDS);
+    if (!x86_translate_tb(env, tb, &b, excp))
+        return NULL;
+    xqm_assert(!b.overflow);
+    tb->code_words = (uint32_t)b.len;
+    host_code_commit(b.len);
+    ntbs++;
+
+    uint32_t last_page = (pc + tb->size - 1) & ~0xfffu;
+    if (last_page != tb->page_addr[0])
+        tb->page_addr[1] = last_page;
+    mode_code_page_added(tb->page_addr[0]);
+    if (tb->page_addr[1] != (uint32_t)-1)
+        mode_code_page_added(tb->page_addr[1]);
+
+    uint32_t h = hash_of(pc, flags);
+    tb->hash_next = hash_table[h];
+    hash_table[h] = tb;
+    tb_stats.translated++;
+    tb_stats.host_words += b.len;
+    return tb;
+}
+
+TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, int *excp)
+{
+    struct jc_entry *e = &env->jc[jc_index(pc)];
+    if (e->pc == pc && e->flags == flags && e->tb != &x86_jc_miss_tb)
+        return e->tb;
+    tb_lock();
+    TranslationBlock *tb = hash_lookup(pc, flags);
+    if (!tb)
+        tb = tb_gen_code(env, pc, flags, excp);
+    tb_unlock();
+    if (tb) {
+        e->pc = pc;
+        e->flags = flags;
+        e->tb = tb;
+    }
+    return tb;
+}
+
+TranslationBlock *tb_at_index(uint32_t index)
+{
+    return index < ntbs ? &tbs[index] : NULL;
+}
+
+void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to)
+{
+    tb_lock();
+    if (!from->invalid && !to->invalid && from->jmp_dest[n] == NULL && from->jmp_insn[n] != TB_NO_EXIT) {
+        uint32_t *site = (uint32_t *)from->tc_ptr + from->jmp_insn[n];
+        host_patch_jump(site, to->tc_ptr);
+        from->jmp_dest[n] = to;
+        from->jmp_next[n] = to->jmp_incoming;
+        to->jmp_incoming = (uintptr_t)from | (uintptr_t)n;
+        tb_stats.chained++;
+    }
+    tb_unlock();
+}
+
+static void unchain_incoming(TranslationBlock *tb)
+{
+    uintptr_t link = tb->jmp_incoming;
+    while (link) {
+        TranslationBlock *src = (TranslationBlock *)(link & ~(uintptr_t)1);
+        int n = (int)(link & 1);
+        uint32_t *site = (uint32_t *)src->tc_ptr + src->jmp_insn[n];
+        host_patch_jump(site, (uint32_t *)src->tc_ptr + src->jmp_stub[n]);
+        src->jmp_dest[n] = NULL;
+        link = src->jmp_next[n];
+    }
+    tb->jmp_incoming = 0;
+}
+
+static void remove_outgoing(TranslationBlock *tb)
+{
+    for (int n = 0; n < 2; n++) {
+        TranslationBlock *dst = tb->jmp_dest[n];
+        if (!dst)
+            continue;
+        uintptr_t *link = &dst->jmp_incoming;
+        uintptr_t me = (uintptr_t)tb | (uintptr_t)n;
+        while (*link) {
+            TranslationBlock *src = (TranslationBlock *)(*link & ~(uintptr_t)1);
+            int m = (int)(*link & 1);
+            if (*link == me) {
+                *link = src->jmp_next[m];
+                break;
+            }
+            link = &src->jmp_next[m];
+        }
+        tb->jmp_dest[n] = NULL;
+    }
+}
+
+static void tb_invalidate_locked(TranslationBlock *tb)
+{
+    tb->invalid = true;
+    unchain_incoming(tb);
+    remove_outgoing(tb);
+    for (int i = 0; i < njump_caches; i++) {
+        struct jc_entry *e = &jump_caches[i][jc_index(tb->pc)];
+        if (e->tb == tb) {
+            e->pc = 0;
+            e->tb = &x86_jc_miss_tb;
+        }
+    }
+    tb_stats.invalidated++;
+}
+
+void tb_invalidate_range(uint32_t start, uint32_t end)
+{
+    tb_lock();
+    for (uint32_t i = 0; i < ntbs; i++) {
+        TranslationBlock *tb = &tbs[i];
+        if (!tb->invalid && tb->pc < end && tb->pc + tb->size > start)
+            tb_invalidate_locked(tb);
+    }
+    tb_unlock();
+}
+
+TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc)
+{
+    /* TBs are laid out in the code cache in allocation order: binary search by tc_ptr. */
+    uint32_t lo = 0, hi = ntbs;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if ((uintptr_t)tbs[mid].tc_ptr <= host_pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    TranslationBlock *tb = &tbs[lo - 1];
+    if (host_pc >= (uintptr_t)tb->tc_ptr + 4 * (uintptr_t)tb->code_words)
+        return NULL;
+    return tb;
+}
+
+void tb_restore_state(TranslationBlock *tb, CPUX86State *env, uintptr_t host_pc)
+{
+    uint32_t word = (uint32_t)((host_pc - (uintptr_t)tb->tc_ptr) / 4);
+    int i = 0;
+    while (i + 1 < tb->ninsns && tb->insn_host_word[i + 1] <= word)
+        i++;
+    env->eip = tb->insn_eip[i];
+    if (tb->insn_cc_op[i] != CC_OP_IN_REG)
+        env->cc_op = tb->insn_cc_op[i];
+}

@@ -1,0 +1,80 @@
+/*
+ * Translation blocks and their cache: a per-CPU jump cache in front of a global hash table, direct
+ * chaining between TBs, invalidation by guest page, and the exec loop's view of a TB.
+ *
+ * Invariants:
+ * - A TB's code lives in the code cache at tc_ptr and never moves. tc_ptr is the first field so that
+ *   translated code can load it from a jump-cache hit with one `ld`.
+ * - TBs are allocated from one array, so a TB is named by its index in 32 bits: a TB exit returns
+ *   (index << 2) | exit_number to the exec loop, which can then chain that exit.
+ * - All writes to the hash table, the page lists and the chain lists happen under tb_lock. Jump
+ *   caches are per CPU and written only by their own thread, except that invalidation clears them.
+ */
+#ifndef XQM_COMMON_TB_H
+#define XQM_COMMON_TB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "target/i386/cpu.h"
+
+enum { TB_MAX_INSNS = 96, TB_NO_EXIT = 0xffff };
+
+typedef struct TranslationBlock {
+    void *tc_ptr;               /* first: see above */
+    uint32_t pc;                /* guest eip of the first instruction */
+    uint32_t flags;             /* translation-relevant CPU state (TB_FLAG_*) */
+    uint32_t size;              /* guest bytes covered */
+    uint32_t code_words;        /* host code size in 32-bit words */
+    uint32_t index;             /* position in the TB array */
+    bool invalid;
+
+    /* Direct exits: word offsets of the patchable `j` and of the unchained stub it initially targets. */
+    uint16_t jmp_insn[2];
+    uint16_t jmp_stub[2];
+    struct TranslationBlock *jmp_dest[2];     /* chained target, or NULL */
+    /* Incoming chains: a list threaded through the source TBs' jmp_next (tagged with the exit bit). */
+    uintptr_t jmp_incoming;
+    uintptr_t jmp_next[2];
+
+    struct TranslationBlock *hash_next;
+    struct TranslationBlock *page_next[2];    /* TBs sharing a guest page (tagged with which page) */
+    uint32_t page_addr[2];                    /* guest page(s) of the code; [1] = -1 if one page */
+
+    /* Host-pc -> guest state, one entry per guest instruction, for precise faults. */
+    uint16_t ninsns;
+    uint32_t *insn_eip;
+    uint16_t *insn_host_word;   /* word offset of the first host instruction of each guest insn */
+    uint8_t *insn_cc_op;        /* translation-time cc_op at the insn's start, or CC_OP_IN_REG */
+} TranslationBlock;
+
+enum { CC_OP_IN_REG = 0xff };
+
+/* Sets up the code cache and TB tables; called once by the mode before any cpu_exec. */
+void tb_init(void);
+/* Finds or translates the TB at pc. Called with tb_lock not held. Returns NULL when no instruction
+ * can be fetched at pc; *excp then says which exception to raise there. */
+TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, int *excp);
+/* The TB with this index (from a translated code exit value), or NULL. */
+TranslationBlock *tb_at_index(uint32_t index);
+/* Chains exit n of `from` directly to `to`. */
+void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to);
+/* A fresh jump cache for a new CPU, registered so invalidation can clear it. */
+struct jc_entry *tb_jc_alloc(void);
+/* Invalidates every TB whose code overlaps [start, end) and unchains it (SMC, munmap). */
+void tb_invalidate_range(uint32_t start, uint32_t end);
+/* Drops every TB (code cache full or a wholesale change). */
+void tb_flush(void);
+/* Maps a host pc inside the code cache to its TB, or NULL. */
+TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc);
+/* Restores env's eip and lazy cc_op for the guest instruction containing host_pc in tb. */
+void tb_restore_state(TranslationBlock *tb, CPUX86State *env, uintptr_t host_pc);
+
+void tb_lock(void);
+void tb_unlock(void);
+
+/* Counters for -d and benchmarks. */
+struct tb_stats { uint64_t translated, guest_insns, host_words, chained, flushes, invalidated; };
+extern struct tb_stats tb_stats;
+
+#endif

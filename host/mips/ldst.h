@@ -1,0 +1,34 @@
+/*
+ * Emitting guest memory accesses. One interface, one implementation per mode: ldst_user.c adds
+ * guest_base to the zero-extended 32-bit guest address; a softmmu implementation (system mode)
+ * emits the TLB fast path with a helper slow path. x86 translators call only these, so they never
+ * know which mode they run in. Each binary links exactly one implementation.
+ *
+ * Accesses may be unaligned (x86 allows it); values are returned as the translator's register
+ * convention wants them: 32-bit loads sign-extended, 8/16-bit loads zero- or sign-extended per mop.
+ */
+#ifndef XQM_HOST_MIPS_LDST_H
+#define XQM_HOST_MIPS_LDST_H
+
+#include "host/mips/mips.h"
+
+enum mem_op {
+    MO_8 = 0, MO_16 = 1, MO_32 = 2, MO_64 = 3, MO_SIZE = 3,
+    MO_SIGN = 4,            /* sign-extend 8/16-bit loads */
+    MO_ALIGNED = 8,         /* the translator knows the address is naturally aligned */
+};
+
+/*
+ * dst = guest memory at address `addr` (a host register holding the 32-bit guest address, with any
+ * upper bits); `scratch` is a temporary the implementation may clobber (distinct from dst and addr
+ * unless noted). dst may equal addr.
+ */
+void emit_guest_load(struct mips_buf *b, unsigned mop, int dst, int addr, int scratch);
+void emit_guest_store(struct mips_buf *b, unsigned mop, int src, int addr, int scratch);
+/* User mode: host address of guest address 0, set by linux-user before anything is translated. */
+extern uint64_t guest_base;
+
+/* host = the host address of guest address `addr` (for sequences such as ll/sc that need it). */
+void emit_guest_host_addr(struct mips_buf *b, int host, int addr);
+
+#endif

@@ -1,0 +1,186 @@
+/*
+ * Control transfer and condition codes: jmp, jcc, call, ret, jecxz, loop*, setcc, cmovcc.
+ *
+ * Direct targets become chainable exits; targets in registers or memory go through the inline
+ * jump-cache probe (exit.c). Jcc fuses the flag test into a MIPS branch where it can (flags.c).
+ */
+#include "target/i386/internal.h"
+
+/* The 16-bit operand-size forms (jmp/call/ret with 0x66) truncate eip to 16 bits; rare enough in
+ * 32-bit user code that xqm leaves them untranslated (#UD) rather than guessing. */
+static bool is_op16(const DisasContext *dc)
+{
+    return dc->x86->prefix[2] == X86_PREFIX_OPSIZE;
+}
+
+bool x86_translate_jmp(DisasContext *dc)
+{
+    const cs_x86_op *t = dc_op(dc, 0);
+    if (is_op16(dc))
+        return false;
+    if (t->type == X86_OP_IMM) {
+        gen_goto_eip(dc, (uint32_t)t->imm);
+        return true;
+    }
+    int v = gen_load_op(dc, 0, 0);
+    if (v < 0)
+        return false;
+    gen_goto_reg(dc, v);
+    return true;
+}
+
+bool x86_translate_jcc(DisasContext *dc)
+{
+    int cc = x86_cond_of(dc->insn->id);
+    if (cc < 0 || is_op16(dc))
+        return false;
+    mips_label taken = mips_new_label(dc->b);
+    flags_sync(dc);
+    flags_emit_branch(dc, cc, taken);
+    gen_goto_eip(dc, dc->next_pc);
+    mips_bind_label(dc->b, taken);
+    gen_goto_eip(dc, (uint32_t)dc_op(dc, 0)->imm);
+    return true;
+}
+
+bool x86_translate_jecxz(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    mips_label taken = mips_new_label(b);
+    int ecx = hreg_guest(R_ECX);
+    flags_sync(dc);
+    if (dc->x86->addr_size == 2) {
+        mips_andi(b, MIPS_AT, ecx, 0xffff);
+        mips_beqz(b, MIPS_AT, taken);
+    } else {
+        mips_beqz(b, ecx, taken);
+    }
+    mips_nop(b);
+    gen_goto_eip(dc, dc->next_pc);
+    mips_bind_label(b, taken);
+    gen_goto_eip(dc, (uint32_t)dc_op(dc, 0)->imm);
+    return true;
+}
+
+/* loop/loope/loopne: decrement ecx without touching flags, branch while ecx != 0 (and ZF). */
+static bool gen_loop(DisasContext *dc, int zf_cond)
+{
+    struct mips_buf *b = dc->b;
+    if (dc->x86->addr_size == 2)
+        return false;
+    int ecx = hreg_guest(R_ECX);
+    mips_label taken = mips_new_label(b), not_taken = mips_new_label(b);
+    flags_sync(dc);
+    mips_addiu(b, ecx, ecx, -1);
+    if (zf_cond >= 0) {
+        int z = dc_temp(dc);
+        flags_emit_cond(dc, zf_cond, z);
+        mips_beqz(b, z, not_taken);
+        mips_nop(b);
+    }
+    mips_bnez(b, ecx, taken);
+    mips_nop(b);
+    mips_bind_label(b, not_taken);
+    gen_goto_eip(dc, dc->next_pc);
+    mips_bind_label(b, taken);
+    gen_goto_eip(dc, (uint32_t)dc_op(dc, 0)->imm);
+    return true;
+}
+
+bool x86_translate_loop(DisasContext *dc)
+{
+    switch (dc->insn->id) {
+    case X86_INS_LOOPE: return gen_loop(dc, 4);     /* E */
+    case X86_INS_LOOPNE: return gen_loop(dc, 5);    /* NE */
+    default: return gen_loop(dc, -1);
+    }
+}
+
+bool x86_translate_call(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    const cs_x86_op *t = dc_op(dc, 0);
+    if (is_op16(dc))
+        return false;
+    int ret = dc_temp(dc);
+    if (t->type == X86_OP_IMM) {
+        mips_li32(b, ret, dc->next_pc);
+        gen_push(dc, ret, 4);
+        gen_goto_eip(dc, (uint32_t)t->imm);
+        return true;
+    }
+    /* The target is read before the push: `call *4(%esp)` uses the old esp. */
+    int v = gen_load_op(dc, 0, 0);
+    if (v < 0)
+        return false;
+    if (v == hreg_guest(R_ESP)) {
+        int c = dc_temp(dc);
+        mips_move(b, c, v);
+        v = c;
+    }
+    mips_li32(b, ret, dc->next_pc);
+    gen_push(dc, ret, 4);
+    gen_goto_reg(dc, v);
+    return true;
+}
+
+bool x86_translate_ret(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    if (is_op16(dc))
+        return false;
+    int esp = hreg_guest(R_ESP);
+    int t = dc_temp(dc);
+    gen_ld(dc, MO_32, t, esp);
+    uint32_t pop = 4;
+    if (dc->x86->op_count == 1 && dc_op(dc, 0)->type == X86_OP_IMM)
+        pop += (uint32_t)dc_op(dc, 0)->imm & 0xffff;
+    mips_addiu(b, esp, esp, (int16_t)pop);
+    if (pop > 32767) {
+        mips_li32(b, MIPS_AT, pop - 4);
+        mips_addiu(b, esp, esp, -4);
+        mips_addu(b, esp, esp, MIPS_AT);
+    }
+    gen_goto_reg(dc, t);
+    return true;
+}
+
+bool x86_translate_setcc(DisasContext *dc)
+{
+    int cc = x86_cond_of(dc->insn->id);
+    if (cc < 0)
+        return false;
+    int t = dc_temp(dc);
+    if (dc_op(dc, 0)->type == X86_OP_MEM)
+        dc->ea_reg = gen_ea(dc, dc_op(dc, 0));
+    flags_emit_cond(dc, cc, t);
+    gen_store_op(dc, 0, t);
+    return true;
+}
+
+/* cmov reads its source even when the condition is false (a memory source can fault), and with a
+ * 32-bit operand in 32-bit mode leaves the destination alone when false (SDM vol. 2, CMOVcc). */
+bool x86_translate_cmovcc(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    int cc = x86_cond_of(dc->insn->id);
+    if (cc < 0)
+        return false;
+    int v = gen_load_op(dc, 1, 0);
+    if (v < 0)
+        return false;
+    int t = dc_temp(dc);
+    flags_emit_cond(dc, cc, t);
+    int gpr, off, size;
+    if (!x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size))
+        return false;
+    if (size == 4) {
+        mips_movn(b, hreg_guest(gpr), v, t);
+    } else {
+        int m = dc_temp(dc);
+        mips_move(b, m, hreg_guest(gpr));
+        mips_ins(b, m, v, 0, 16);
+        mips_movn(b, hreg_guest(gpr), m, t);
+    }
+    return true;
+}

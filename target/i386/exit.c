@@ -1,0 +1,155 @@
+/*
+ * Leaving a TB: chainable direct exits, indirect jumps through the jump cache, exceptions, and
+ * calls to C helpers.
+ *
+ * A direct exit is
+ *     j    stub          <- tb->jmp_insn[n]; chaining rewrites it to `j <target TB>`
+ *     nop
+ *   stub:                <- tb->jmp_stub[n]
+ *     eip = target; v0 = (tb index << 2) | n; j epilogue
+ * so an unchained exit costs a few instructions and a chained one a single jump. HREG_CC_OP is
+ * synced before any exit because the next TB starts with cc_op unknown (CC_OP_DYNAMIC).
+ */
+#include "common/xqm.h"
+#include "target/i386/internal.h"
+#include "target/i386/translate.h"
+
+void gen_goto_eip(DisasContext *dc, uint32_t target)
+{
+    struct mips_buf *b = dc->b;
+    int n = dc->nexits++;
+    xqm_assert(n < 2);
+    flags_sync(dc);
+    dc->tb->jmp_insn[n] = (uint16_t)b->len;
+    /* Initially the j lands on the stub right after its delay slot. */
+    mips_j(b, (uint64_t)(uintptr_t)(b->words + b->len + 2));
+    mips_nop(b);
+    dc->tb->jmp_stub[n] = (uint16_t)b->len;
+    mips_li32(b, MIPS_AT, target);
+    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
+    mips_li(b, MIPS_V0, (int64_t)((dc->tb->index << 2) | (uint32_t)n));
+    mips_j(b, host_epilogue_addr());
+    mips_nop(b);
+    dc->tb_ended = true;
+}
+
+void gen_goto_reg(DisasContext *dc, int reg)
+{
+    struct mips_buf *b = dc->b;
+    flags_sync(dc);
+    mips_sw(b, reg, HREG_ENV, offsetof(CPUX86State, eip));
+    /* Probe the jump cache: entry = jc[(eip ^ eip >> JC_BITS) & (JC_SIZE - 1)]. */
+    int base = dc_temp(dc), idx = dc_temp(dc);
+    mips_ld(b, base, HREG_ENV, offsetof(CPUX86State, jc));
+    mips_srl(b, idx, reg, JC_BITS);
+    mips_xor(b, idx, idx, reg);
+    mips_andi(b, idx, idx, JC_SIZE - 1);
+    mips_dsll(b, idx, idx, 4);
+    mips_daddu(b, idx, idx, base);
+    mips_lw(b, base, idx, offsetof(struct jc_entry, pc));
+    mips_label miss = mips_new_label(b);
+    mips_bne(b, base, reg, miss);
+    mips_ld(b, idx, idx, offsetof(struct jc_entry, tb));        /* delay slot */
+    mips_ld(b, idx, idx, offsetof(TranslationBlock, tc_ptr));
+    mips_jr(b, idx);
+    mips_nop(b);
+    mips_bind_label(b, miss);
+    mips_j(b, host_epilogue_addr());
+    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    _Static_assert(sizeof(struct jc_entry) == 16, "jump cache entries are indexed with a shift by 4");
+    _Static_assert(offsetof(TranslationBlock, tc_ptr) == 0, "tc_ptr must come first");
+    dc->tb_ended = true;
+}
+
+/* The caller has synced HREG_CC_OP for the path that reaches this exit. */
+static void emit_exception_exit(DisasContext *dc, int excp, uint32_t eip, uint32_t next_eip)
+{
+    struct mips_buf *b = dc->b;
+    mips_li32(b, MIPS_AT, eip);
+    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
+    mips_li32(b, MIPS_AT, next_eip);
+    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exception_next_eip));
+    mips_li(b, MIPS_AT, excp);
+    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exception_index));
+    mips_j(b, host_epilogue_addr());
+    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+}
+
+void gen_exception(DisasContext *dc, int excp, bool after)
+{
+    flags_sync(dc);
+    emit_exception_exit(dc, excp, after ? dc->next_pc : dc->pc, dc->next_pc);
+    dc->tb_ended = true;
+}
+
+mips_label gen_exception_label(DisasContext *dc, int excp)
+{
+    xqm_assert(dc->nool < (int)(sizeof dc->ool / sizeof dc->ool[0]));
+    /* The exit stores cc_op from HREG_CC_OP, so the register must be right on the branch path. */
+    flags_sync(dc);
+    mips_label l = mips_new_label(dc->b);
+    dc->ool[dc->nool].label = l;
+    dc->ool[dc->nool].excp = excp;
+    dc->ool[dc->nool].pc = dc->pc;
+    dc->ool[dc->nool].next_pc = dc->next_pc;
+    dc->nool++;
+    return l;
+}
+
+void gen_ool_exits(DisasContext *dc)
+{
+    for (int i = 0; i < dc->nool; i++) {
+        mips_bind_label(dc->b, dc->ool[i].label);
+        emit_exception_exit(dc, dc->ool[i].excp, dc->ool[i].pc, dc->ool[i].next_pc);
+    }
+}
+
+void gen_helper_call(DisasContext *dc, void *fn, bool sync_regs, int result, int arg1, int arg2, int arg3)
+{
+    struct mips_buf *b = dc->b;
+    flags_sync(dc);
+    mips_sd(b, HREG_CC_RES, HREG_ENV, offsetof(CPUX86State, cc_res));
+    mips_sd(b, HREG_CC_SRC1, HREG_ENV, offsetof(CPUX86State, cc_src1));
+    mips_sd(b, HREG_CC_SRC2, HREG_ENV, offsetof(CPUX86State, cc_src2));
+    mips_sw(b, HREG_CC_OP, HREG_ENV, offsetof(CPUX86State, cc_op));
+    uint32_t live = dc->temps_used;
+    for (int r = 0; r < 32; r++) {
+        if (live & (1u << r))
+            mips_sd(b, r, HREG_ENV, (int16_t)(offsetof(CPUX86State, spill) + 8 * r));
+    }
+    /* Arguments come from their spill slot when they are temporaries, so that moving one into a1..a3
+     * cannot clobber another still to be read. */
+    const int args[3] = { arg1, arg2, arg3 };
+    for (int i = 0; i < 3; i++) {
+        if (args[i] < 0)
+            continue;
+        if (live & (1u << args[i]))
+            mips_ld(b, MIPS_A1 + i, HREG_ENV, (int16_t)(offsetof(CPUX86State, spill) + 8 * args[i]));
+        else
+            mips_move(b, MIPS_A1 + i, args[i]);
+    }
+    if (sync_regs) {
+        for (int r = 0; r < 8; r++)
+            mips_sw(b, hreg_guest(r), HREG_ENV, (int16_t)(offsetof(CPUX86State, regs) + 4 * r));
+        mips_li32(b, MIPS_AT, dc->pc);
+        mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
+    }
+    /* n64 calls go through t9: callees derive their gp from it. */
+    mips_li(b, MIPS_T9, (int64_t)(uintptr_t)fn);
+    mips_jalr(b, MIPS_T9);
+    mips_move(b, MIPS_A0, HREG_ENV);
+    if (result >= 0)
+        mips_move(b, result, MIPS_V0);
+    if (sync_regs) {
+        for (int r = 0; r < 8; r++)
+            mips_lw(b, hreg_guest(r), HREG_ENV, (int16_t)(offsetof(CPUX86State, regs) + 4 * r));
+    }
+    for (int r = 0; r < 32; r++) {
+        if ((live & (1u << r)) && r != result)
+            mips_ld(b, r, HREG_ENV, (int16_t)(offsetof(CPUX86State, spill) + 8 * r));
+    }
+    mips_ld(b, HREG_CC_RES, HREG_ENV, offsetof(CPUX86State, cc_res));
+    mips_ld(b, HREG_CC_SRC1, HREG_ENV, offsetof(CPUX86State, cc_src1));
+    mips_ld(b, HREG_CC_SRC2, HREG_ENV, offsetof(CPUX86State, cc_src2));
+    mips_lw(b, HREG_CC_OP, HREG_ENV, offsetof(CPUX86State, cc_op));
+}

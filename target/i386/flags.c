@@ -1,0 +1,460 @@
+/*
+ * Lazy eflags: recording the last flag-setting operation and computing flags or conditions from it.
+ *
+ * The state (cc_op, cc_src1, cc_src2, cc_res; meaning per op in cpu.h) lives in pinned host
+ * registers. The translator usually knows cc_op at translation time (dc->cc_op) and then computes
+ * any flag or condition inline; only at the start of a TB is it unknown (CC_OP_DYNAMIC), and a
+ * reader then calls helper_cc_compute_all. Liveness (translate.c) lets writers whose flags nobody
+ * reads skip recording altogether.
+ *
+ * Flag formulas (n = operand width, top = bit n-1; SDM vol. 1 appendix A and vol. 2 per insn):
+ *   ZF = (res mod 2^n) == 0, SF = top(res), PF = even parity of res[7:0]
+ *   CF add: res <u src1     adc: top(src1&src2 | (src1|src2)&~res)   (the carry vector)
+ *   CF sub: src1 <u src2    sbb: top(~src1&src2 | (~src1|src2)&res)  (the borrow vector)
+ *   OF add/adc: top((src1^res) & (src2^res))    sub/sbb: top((src1^src2) & (src1^res))
+ *   AF add/adc/sub/sbb: bit 4 of src1^src2^res
+ */
+#include "common/xqm.h"
+#include "target/i386/internal.h"
+
+enum { X86_CC_O, X86_CC_NO, X86_CC_B, X86_CC_AE, X86_CC_E, X86_CC_NE, X86_CC_BE, X86_CC_A,
+       X86_CC_S, X86_CC_NS, X86_CC_P, X86_CC_NP, X86_CC_L, X86_CC_GE, X86_CC_LE, X86_CC_G };
+
+void flags_set(DisasContext *dc, uint32_t written, unsigned op, int res, int src1, int src2)
+{
+    if (!flags_needed(dc, written))
+        return;
+    struct mips_buf *b = dc->b;
+    /* The sources may be the CC registers themselves (adc reading CF...): copy src2 and src1
+     * before overwriting them, in an order that reads each before it is written. */
+    if (src1 == HREG_CC_SRC2 || src1 == HREG_CC_RES) {
+        mips_move(b, MIPS_AT, src1);
+        src1 = MIPS_AT;
+    }
+    if (src2 != HREG_CC_SRC2)
+        mips_move(b, HREG_CC_SRC2, src2);
+    if (src1 != HREG_CC_SRC1)
+        mips_move(b, HREG_CC_SRC1, src1);
+    if (res != HREG_CC_RES)
+        mips_move(b, HREG_CC_RES, res);
+    dc->cc_op = (int)op;
+    dc->cc_op_synced = false;
+}
+
+void flags_sync(DisasContext *dc)
+{
+    if (dc->cc_op_synced)
+        return;
+    mips_li(dc->b, HREG_CC_OP, dc->cc_op);
+    dc->cc_op_synced = true;
+}
+
+/* Calls helper_cc_compute_all; afterwards dst holds the six flags. */
+static void materialize_dynamic(DisasContext *dc, int dst)
+{
+    gen_helper_call(dc, (void *)helper_cc_compute_all, false, dst, -1, -1, -1);
+}
+
+/* dst = bit `bit` of src, as 0/1. */
+static void emit_bit(struct mips_buf *b, int dst, int src, int bit)
+{
+    if (bit < 32)
+        mips_dext(b, dst, src, bit, 1);
+    else
+        mips_dsrl(b, dst, src, bit);
+}
+
+static int top_bit(unsigned op) { return (8 << cc_op_size(op)) - 1; }
+
+/* dst = src zero-extended from the op's width (may return src itself for 32-bit values whose
+ * sign extension preserves unsigned order, which is all sltu needs). */
+static int zext_for_compare(DisasContext *dc, unsigned op, int src, int dst)
+{
+    switch (cc_op_size(op)) {
+    case 0: mips_andi(dc->b, dst, src, 0xff); return dst;
+    case 1: mips_andi(dc->b, dst, src, 0xffff); return dst;
+    default: return src;
+    }
+}
+
+static int sext_for_compare(DisasContext *dc, unsigned op, int src, int dst)
+{
+    switch (cc_op_size(op)) {
+    case 0: mips_seb(dc->b, dst, src); return dst;
+    case 1: mips_seh(dc->b, dst, src); return dst;
+    default: return src;
+    }
+}
+
+void flags_emit_cf(DisasContext *dc, int dst)
+{
+    struct mips_buf *b = dc->b;
+    if (dc->cc_op == CC_OP_DYNAMIC) {
+        materialize_dynamic(dc, dst);
+        mips_andi(b, dst, dst, 1);
+        return;
+    }
+    unsigned op = (unsigned)dc->cc_op;
+    int t;
+    switch (cc_op_kind(op)) {
+    case CC_KIND_EFLAGS:
+        mips_andi(b, dst, HREG_CC_SRC1, 1);
+        break;
+    case CC_KIND_ADD:
+        t = dc_temp(dc);
+        mips_sltu(b, dst, zext_for_compare(dc, op, HREG_CC_RES, dst), zext_for_compare(dc, op, HREG_CC_SRC1, t));
+        dc_temp_free(dc, t);
+        break;
+    case CC_KIND_SUB:
+        t = dc_temp(dc);
+        mips_sltu(b, dst, zext_for_compare(dc, op, HREG_CC_SRC1, dst), zext_for_compare(dc, op, HREG_CC_SRC2, t));
+        dc_temp_free(dc, t);
+        break;
+    case CC_KIND_ADC:
+        t = dc_temp(dc);
+        mips_or(b, t, HREG_CC_SRC1, HREG_CC_SRC2);
+        mips_nor(b, dst, HREG_CC_RES, MIPS_ZERO);
+        mips_and(b, t, t, dst);
+        mips_and(b, dst, HREG_CC_SRC1, HREG_CC_SRC2);
+        mips_or(b, dst, dst, t);
+        emit_bit(b, dst, dst, top_bit(op));
+        dc_temp_free(dc, t);
+        break;
+    case CC_KIND_SBB:
+        t = dc_temp(dc);
+        mips_nor(b, t, HREG_CC_SRC1, MIPS_ZERO);        /* ~a */
+        mips_or(b, dst, t, HREG_CC_SRC2);               /* ~a | b */
+        mips_and(b, dst, dst, HREG_CC_RES);             /* (~a | b) & r */
+        mips_and(b, t, t, HREG_CC_SRC2);                /* ~a & b */
+        mips_or(b, dst, dst, t);
+        emit_bit(b, dst, dst, top_bit(op));
+        dc_temp_free(dc, t);
+        break;
+    case CC_KIND_LOGIC:
+        mips_move(b, dst, MIPS_ZERO);
+        break;
+    case CC_KIND_INC:
+    case CC_KIND_DEC:
+        mips_move(b, dst, HREG_CC_SRC2);
+        break;
+    case CC_KIND_SHL:
+        emit_bit(b, dst, HREG_CC_SRC1, top_bit(op));
+        break;
+    case CC_KIND_SAR:
+        mips_andi(b, dst, HREG_CC_SRC1, 1);
+        break;
+    case CC_KIND_MUL:
+        mips_sltu(b, dst, MIPS_ZERO, HREG_CC_SRC1);
+        break;
+    default:
+        xqm_assert(!"bad cc_op");
+    }
+}
+
+static void emit_zf(DisasContext *dc, int dst)
+{
+    unsigned op = (unsigned)dc->cc_op;
+    if (cc_op_kind(op) == CC_KIND_EFLAGS) {
+        mips_ext(dc->b, dst, HREG_CC_SRC1, 6, 1);
+        return;
+    }
+    int v = zext_for_compare(dc, op, HREG_CC_RES, dst);
+    mips_sltiu(dc->b, dst, v, 1);
+}
+
+static void emit_sf(DisasContext *dc, int dst)
+{
+    unsigned op = (unsigned)dc->cc_op;
+    if (cc_op_kind(op) == CC_KIND_EFLAGS)
+        mips_ext(dc->b, dst, HREG_CC_SRC1, 7, 1);
+    else
+        emit_bit(dc->b, dst, HREG_CC_RES, top_bit(op));
+}
+
+static void emit_pf(DisasContext *dc, int dst)
+{
+    struct mips_buf *b = dc->b;
+    if (cc_op_kind((unsigned)dc->cc_op) == CC_KIND_EFLAGS) {
+        mips_ext(b, dst, HREG_CC_SRC1, 2, 1);
+        return;
+    }
+    mips_andi(b, dst, HREG_CC_RES, 0xff);
+    mips_daddu(b, dst, dst, HREG_ENV);
+    mips_lbu(b, dst, dst, offsetof(CPUX86State, parity));
+    mips_srl(b, dst, dst, 2);
+}
+
+static void emit_of(DisasContext *dc, int dst)
+{
+    struct mips_buf *b = dc->b;
+    unsigned op = (unsigned)dc->cc_op;
+    int t;
+    switch (cc_op_kind(op)) {
+    case CC_KIND_EFLAGS:
+        mips_ext(b, dst, HREG_CC_SRC1, 11, 1);
+        break;
+    case CC_KIND_ADD:
+    case CC_KIND_ADC:
+        t = dc_temp(dc);
+        mips_xor(b, t, HREG_CC_SRC1, HREG_CC_RES);
+        mips_xor(b, dst, HREG_CC_SRC2, HREG_CC_RES);
+        mips_and(b, dst, dst, t);
+        emit_bit(b, dst, dst, top_bit(op));
+        dc_temp_free(dc, t);
+        break;
+    case CC_KIND_SUB:
+    case CC_KIND_SBB:
+        t = dc_temp(dc);
+        mips_xor(b, t, HREG_CC_SRC1, HREG_CC_SRC2);
+        mips_xor(b, dst, HREG_CC_SRC1, HREG_CC_RES);
+        mips_and(b, dst, dst, t);
+        emit_bit(b, dst, dst, top_bit(op));
+        dc_temp_free(dc, t);
+        break;
+    case CC_KIND_LOGIC:
+        mips_move(b, dst, MIPS_ZERO);
+        break;
+    case CC_KIND_INC:
+    case CC_KIND_DEC: {
+        /* inc overflows exactly when the result is the smallest signed value, dec when it is the
+         * largest. */
+        int v = zext_for_compare(dc, op, HREG_CC_RES, dst);
+        uint32_t min = 1u << top_bit(op);
+        uint32_t target = cc_op_kind(op) == CC_KIND_INC ? min : min - 1;
+        if (cc_op_size(op) == 2) {
+            mips_li32(b, MIPS_AT, target);
+            mips_xor(b, dst, v, MIPS_AT);
+        } else {
+            mips_xori(b, dst, v, (uint16_t)target);
+        }
+        mips_sltiu(b, dst, dst, 1);
+        break;
+    }
+    case CC_KIND_SHL:
+    case CC_KIND_SAR:
+        mips_xor(b, dst, HREG_CC_SRC1, HREG_CC_RES);
+        emit_bit(b, dst, dst, top_bit(op));
+        break;
+    case CC_KIND_MUL:
+        mips_sltu(b, dst, MIPS_ZERO, HREG_CC_SRC1);
+        break;
+    default:
+        xqm_assert(!"bad cc_op");
+    }
+}
+
+static void emit_af(DisasContext *dc, int dst)
+{
+    struct mips_buf *b = dc->b;
+    switch (cc_op_kind((unsigned)dc->cc_op)) {
+    case CC_KIND_EFLAGS:
+        mips_ext(b, dst, HREG_CC_SRC1, 4, 1);
+        break;
+    case CC_KIND_ADD: case CC_KIND_ADC: case CC_KIND_SUB: case CC_KIND_SBB:
+        mips_xor(b, dst, HREG_CC_SRC1, HREG_CC_SRC2);
+        mips_xor(b, dst, dst, HREG_CC_RES);
+        mips_ext(b, dst, dst, 4, 1);
+        break;
+    case CC_KIND_INC: case CC_KIND_DEC:
+        mips_xor(b, dst, HREG_CC_SRC1, HREG_CC_RES);
+        mips_xori(b, dst, dst, 1);
+        mips_ext(b, dst, dst, 4, 1);
+        break;
+    default:
+        mips_move(b, dst, MIPS_ZERO);
+        break;
+    }
+}
+
+void flags_materialize(DisasContext *dc, int dst)
+{
+    struct mips_buf *b = dc->b;
+    if (dc->cc_op == CC_OP_DYNAMIC) {
+        materialize_dynamic(dc, dst);
+        return;
+    }
+    if (cc_op_kind((unsigned)dc->cc_op) == CC_KIND_EFLAGS) {
+        mips_move(b, dst, HREG_CC_SRC1);
+        return;
+    }
+    int t = dc_temp(dc);
+    flags_emit_cf(dc, dst);
+    emit_pf(dc, t);
+    mips_ins(b, dst, t, 2, 1);
+    emit_af(dc, t);
+    mips_ins(b, dst, t, 4, 1);
+    emit_zf(dc, t);
+    mips_ins(b, dst, t, 6, 1);
+    emit_sf(dc, t);
+    mips_ins(b, dst, t, 7, 1);
+    emit_of(dc, t);
+    mips_ins(b, dst, t, 11, 1);
+    dc_temp_free(dc, t);
+}
+
+/* Conditions from the difference of two compared values (cmp/sub), without computing flags. */
+static bool emit_cond_sub(DisasContext *dc, int base, int dst)
+{
+    struct mips_buf *b = dc->b;
+    unsigned op = (unsigned)dc->cc_op;
+    int t = dc_temp(dc);
+    bool done = true;
+    int a, c;
+    switch (base) {
+    case X86_CC_B:
+        a = zext_for_compare(dc, op, HREG_CC_SRC1, dst);
+        c = zext_for_compare(dc, op, HREG_CC_SRC2, t);
+        mips_sltu(b, dst, a, c);
+        break;
+    case X86_CC_BE:     /* src1 <=u src2  ==  !(src2 <u src1) */
+        a = zext_for_compare(dc, op, HREG_CC_SRC1, dst);
+        c = zext_for_compare(dc, op, HREG_CC_SRC2, t);
+        mips_sltu(b, dst, c, a);
+        mips_xori(b, dst, dst, 1);
+        break;
+    case X86_CC_L:
+        a = sext_for_compare(dc, op, HREG_CC_SRC1, dst);
+        c = sext_for_compare(dc, op, HREG_CC_SRC2, t);
+        mips_slt(b, dst, a, c);
+        break;
+    case X86_CC_LE:
+        a = sext_for_compare(dc, op, HREG_CC_SRC1, dst);
+        c = sext_for_compare(dc, op, HREG_CC_SRC2, t);
+        mips_slt(b, dst, c, a);
+        mips_xori(b, dst, dst, 1);
+        break;
+    default:
+        done = false;
+    }
+    dc_temp_free(dc, t);
+    return done;
+}
+
+void flags_emit_cond(DisasContext *dc, int cc, int dst)
+{
+    struct mips_buf *b = dc->b;
+    int base = cc & ~1;
+    bool invert = cc & 1;
+
+    if (dc->cc_op == CC_OP_DYNAMIC) {
+        /* Start of a TB: compute all flags once, then read the condition from the bits. */
+        materialize_dynamic(dc, dst);
+        int t = dc_temp(dc);
+        switch (base) {
+        case X86_CC_O: mips_ext(b, dst, dst, 11, 1); break;
+        case X86_CC_B: mips_andi(b, dst, dst, 1); break;
+        case X86_CC_E: mips_ext(b, dst, dst, 6, 1); break;
+        case X86_CC_BE:
+            mips_andi(b, dst, dst, CC_C | CC_Z);
+            mips_sltu(b, dst, MIPS_ZERO, dst);
+            break;
+        case X86_CC_S: mips_ext(b, dst, dst, 7, 1); break;
+        case X86_CC_P: mips_ext(b, dst, dst, 2, 1); break;
+        case X86_CC_L:
+        case X86_CC_LE:
+            mips_ext(b, t, dst, 11, 1);
+            if (base == X86_CC_LE)
+                mips_ext(b, MIPS_AT, dst, 6, 1);
+            mips_ext(b, dst, dst, 7, 1);
+            mips_xor(b, dst, dst, t);
+            if (base == X86_CC_LE)
+                mips_or(b, dst, dst, MIPS_AT);
+            break;
+        }
+        dc_temp_free(dc, t);
+    } else if (!(cc_op_kind((unsigned)dc->cc_op) == CC_KIND_SUB && emit_cond_sub(dc, base, dst))) {
+        int t = dc_temp(dc);
+        switch (base) {
+        case X86_CC_O: emit_of(dc, dst); break;
+        case X86_CC_B: flags_emit_cf(dc, dst); break;
+        case X86_CC_E: emit_zf(dc, dst); break;
+        case X86_CC_BE:
+            flags_emit_cf(dc, dst);
+            emit_zf(dc, t);
+            mips_or(b, dst, dst, t);
+            break;
+        case X86_CC_S: emit_sf(dc, dst); break;
+        case X86_CC_P: emit_pf(dc, dst); break;
+        case X86_CC_L:
+        case X86_CC_LE:
+            emit_sf(dc, dst);
+            emit_of(dc, t);
+            mips_xor(b, dst, dst, t);
+            if (base == X86_CC_LE) {
+                emit_zf(dc, t);
+                mips_or(b, dst, dst, t);
+            }
+            break;
+        }
+        dc_temp_free(dc, t);
+    }
+    if (invert)
+        mips_xori(b, dst, dst, 1);
+}
+
+void flags_emit_branch(DisasContext *dc, int cc, mips_label l)
+{
+    struct mips_buf *b = dc->b;
+    int base = cc & ~1;
+    bool invert = cc & 1;
+    unsigned op = (unsigned)dc->cc_op;
+    /* Fused compare-and-branch for the patterns compilers emit most: cmp/sub/test/and + je/jne,
+     * and js/jns on anything with a result. 32-bit values are sign-extended in their registers,
+     * so equality and sign tests need no masking. */
+    if (dc->cc_op != CC_OP_DYNAMIC && cc_op_size(op) == 2) {
+        enum cc_kind k = cc_op_kind(op);
+        if (base == X86_CC_E && k == CC_KIND_SUB) {
+            (invert ? mips_bne : mips_beq)(b, HREG_CC_SRC1, HREG_CC_SRC2, l);
+            mips_nop(b);
+            return;
+        }
+        if (base == X86_CC_E && k != CC_KIND_EFLAGS) {
+            (invert ? mips_bnez : mips_beqz)(b, HREG_CC_RES, l);
+            mips_nop(b);
+            return;
+        }
+        if (base == X86_CC_S && k != CC_KIND_EFLAGS) {
+            (invert ? mips_bgez : mips_bltz)(b, HREG_CC_RES, l);
+            mips_nop(b);
+            return;
+        }
+        if (base == X86_CC_L && k == CC_KIND_LOGIC) {
+            (invert ? mips_bgez : mips_bltz)(b, HREG_CC_RES, l);
+            mips_nop(b);
+            return;
+        }
+        if (base == X86_CC_LE && k == CC_KIND_LOGIC) {
+            (invert ? mips_bgtz : mips_blez)(b, HREG_CC_RES, l);
+            mips_nop(b);
+            return;
+        }
+    }
+    int t = dc_temp(dc);
+    flags_emit_cond(dc, base, t);
+    (invert ? mips_beqz : mips_bnez)(b, t, l);
+    mips_nop(b);
+    dc_temp_free(dc, t);
+}
+
+int x86_cond_of(unsigned id)
+{
+    switch (id) {
+    case X86_INS_JO: case X86_INS_SETO: case X86_INS_CMOVO: return X86_CC_O;
+    case X86_INS_JNO: case X86_INS_SETNO: case X86_INS_CMOVNO: return X86_CC_NO;
+    case X86_INS_JB: case X86_INS_SETB: case X86_INS_CMOVB: return X86_CC_B;
+    case X86_INS_JAE: case X86_INS_SETAE: case X86_INS_CMOVAE: return X86_CC_AE;
+    case X86_INS_JE: case X86_INS_SETE: case X86_INS_CMOVE: return X86_CC_E;
+    case X86_INS_JNE: case X86_INS_SETNE: case X86_INS_CMOVNE: return X86_CC_NE;
+    case X86_INS_JBE: case X86_INS_SETBE: case X86_INS_CMOVBE: return X86_CC_BE;
+    case X86_INS_JA: case X86_INS_SETA: case X86_INS_CMOVA: return X86_CC_A;
+    case X86_INS_JS: case X86_INS_SETS: case X86_INS_CMOVS: return X86_CC_S;
+    case X86_INS_JNS: case X86_INS_SETNS: case X86_INS_CMOVNS: return X86_CC_NS;
+    case X86_INS_JP: case X86_INS_SETP: case X86_INS_CMOVP: return X86_CC_P;
+    case X86_INS_JNP: case X86_INS_SETNP: case X86_INS_CMOVNP: return X86_CC_NP;
+    case X86_INS_JL: case X86_INS_SETL: case X86_INS_CMOVL: return X86_CC_L;
+    case X86_INS_JGE: case X86_INS_SETGE: case X86_INS_CMOVGE: return X86_CC_GE;
+    case X86_INS_JLE: case X86_INS_SETLE: case X86_INS_CMOVLE: return X86_CC_LE;
+    case X86_INS_JG: case X86_INS_SETG: case X86_INS_CMOVG: return X86_CC_G;
+    default: return -1;
+    }
+}

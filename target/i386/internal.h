@@ -1,0 +1,223 @@
+/*
+ * Private to target/i386: the translation context, the instruction table, and the pieces every
+ * instruction family uses (operands, flags, exits, helper calls).
+ *
+ * Conventions every translator follows:
+ * - A guest GPR lives in its pinned host register as a sign-extended 32-bit value.
+ * - Values of 8/16-bit operands in temporaries have only their low 8/16 bits defined unless a
+ *   function says otherwise; flag computation masks or extends as it needs.
+ * - Precise faults: an instruction first does everything that can fault (loads, stores), and only
+ *   then writes guest registers and the lazy-flags registers, so a fault leaves the state exactly as
+ *   before the instruction (the host-pc map records eip and cc_op at each instruction start).
+ * - Temporaries come from dc_temp() and are released at the end of each guest instruction; none
+ *   survives a helper call.
+ */
+#ifndef XQM_TARGET_I386_INTERNAL_H
+#define XQM_TARGET_I386_INTERNAL_H
+
+#include <capstone/capstone.h>
+
+#include "common/tb.h"
+#include "host/mips/backend.h"
+#include "host/mips/ldst.h"
+#include "host/mips/mips.h"
+#include "target/i386/cpu.h"
+
+enum { CC_OP_DYNAMIC = -1 };
+
+typedef struct DisasContext {
+    struct mips_buf *b;
+    TranslationBlock *tb;
+    const cs_insn *insn;
+    const cs_x86 *x86;
+    uint32_t pc;                /* eip of the current instruction */
+    uint32_t next_pc;
+    uint32_t flags_live_after;  /* CC_* bits some later instruction may read */
+    int cc_op;                  /* lazy op known at translation time, or CC_OP_DYNAMIC */
+    bool cc_op_synced;          /* HREG_CC_OP already holds cc_op */
+    bool tb_ended;              /* the instruction ended the TB (it emitted its exits) */
+    int nexits;
+    uint32_t temps_used;        /* host registers handed out by dc_temp */
+    /* The current instruction's memory operand address, computed once for read-modify-write. */
+    int ea_reg;
+    mips_label exit_request_label;
+    /* Exception exits branched to from the middle of the TB, emitted after its last instruction. */
+    int nool;
+    struct { mips_label label; int excp; uint32_t pc, next_pc; } ool[32];
+} DisasContext;
+
+/* --- the instruction table (insn_table.c) --- */
+typedef bool (*x86_translate_fn)(DisasContext *dc);
+struct x86_insn_row {
+    x86_translate_fn translate;
+    uint16_t flags_read;        /* CC_* bits read */
+    uint16_t flags_written;     /* CC_* bits written or left undefined */
+    bool lockable;              /* LOCK prefix allowed (with a memory destination) */
+    bool may_keep;              /* may leave every flag unchanged at run time (count 0, ecx 0) */
+};
+/* The row for a capstone instruction id, or NULL if xqm does not translate it. */
+const struct x86_insn_row *x86_insn_lookup(unsigned cs_id);
+
+/* --- temporaries and small emit helpers (translate.c) --- */
+int dc_temp(DisasContext *dc);
+void dc_temp_free(DisasContext *dc, int reg);
+
+/* --- operands (operand.c) --- */
+const cs_x86_op *dc_op(const DisasContext *dc, int i);
+int dc_op_size(const DisasContext *dc, int i);          /* 1, 2 or 4 bytes */
+/* log2 of the operand size: 0, 1, 2. */
+int dc_op_log2(const DisasContext *dc, int i);
+/* Maps a capstone register to (x86 GPR, byte offset: 0 or 1 for AH..BH, size). False if not a GPR. */
+bool x86_gpr(unsigned cs_reg, int *gpr, int *byte_off, int *size);
+/* Emits the effective address of memory operand i into a register (may be a guest register itself
+ * when the address is just a base register). Segment bases of FS/GS are added. */
+int gen_ea(DisasContext *dc, const cs_x86_op *op);
+/* Value of operand i in a register: guest register, fresh temp, or ZERO. extend: 0 = low bits only,
+ * 1 = zero-extended, -1 = sign-extended to 32 bits (and then sign-extended to 64 as always). */
+int gen_load_op(DisasContext *dc, int i, int extend);
+/* Stores value (low bits per the operand size) to operand i (register or memory, using dc->ea_reg
+ * when gen_load_op already computed it). */
+void gen_store_op(DisasContext *dc, int i, int value);
+/* Loads/stores of guest memory through the mode's access emitter. */
+void gen_ld(DisasContext *dc, unsigned mop, int dst, int addr);
+void gen_st(DisasContext *dc, unsigned mop, int src, int addr);
+/* Writes a 32/16/8-bit value into guest GPR gpr (byte_off 1 = AH..BH). */
+void gen_write_gpr(DisasContext *dc, int gpr, int byte_off, int size, int value);
+void gen_push(DisasContext *dc, int value, int size);
+
+/* --- lazy flags (flags.c) --- */
+static inline bool flags_needed(const DisasContext *dc, uint32_t mask)
+{
+    return (dc->flags_live_after & mask) != 0;
+}
+/* Records the lazy flag state of the current instruction (op from CC_OP(kind, size)). src2 may be
+ * MIPS_ZERO. Call after anything that can fault. Does nothing if none of `written` is live. */
+void flags_set(DisasContext *dc, uint32_t written, unsigned op, int res, int src1, int src2);
+/* Makes HREG_CC_OP hold the current op (needed before exits and helper calls). */
+void flags_sync(DisasContext *dc);
+/* dst = 1 if condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc) holds, else 0. */
+void flags_emit_cond(DisasContext *dc, int cc, int dst);
+/* Branches to l if condition cc holds (the delay slot is filled with a nop). */
+void flags_emit_branch(DisasContext *dc, int cc, mips_label l);
+/* dst = CF as 0/1. */
+void flags_emit_cf(DisasContext *dc, int dst);
+/* dst = the six arithmetic flags as eflags bits. */
+void flags_materialize(DisasContext *dc, int dst);
+/* The condition code of a Jcc/SETcc/CMOVcc capstone id, or -1. */
+int x86_cond_of(unsigned cs_id);
+
+/* --- exits and helper calls (exit.c) --- */
+/* Direct jump to guest eip `target`: chainable exit number dc->nexits++. */
+void gen_goto_eip(DisasContext *dc, uint32_t target);
+/* Jump to the guest eip held in reg (inline jump-cache lookup, else back to the exec loop). */
+void gen_goto_reg(DisasContext *dc, int reg);
+/* Leaves translated code raising exception excp at the current instruction (eip = dc->pc), or
+ * after it (eip = dc->next_pc) for traps such as int $0x80. */
+void gen_exception(DisasContext *dc, int excp, bool after);
+/* A label that raises excp at the current instruction when branched to (conditional faults like
+ * #DE); its code is emitted out of line at the end of the TB. */
+mips_label gen_exception_label(DisasContext *dc, int excp);
+/* Emits the out-of-line exception exits (translate.c calls it once per TB). */
+void gen_ool_exits(DisasContext *dc);
+/*
+ * Calls a C function fn(env, arg1, arg2, arg3) (args are host registers, or -1 for none) and puts its
+ * return value in `result` (-1: ignore it). Live temporaries and the lazy-flags registers survive
+ * the call; with sync_regs the guest registers and eip are written to env before and the guest
+ * registers read back after (for helpers that read or change them).
+ */
+void gen_helper_call(DisasContext *dc, void *fn, bool sync_regs, int result, int arg1, int arg2, int arg3);
+
+/* --- instruction families --- */
+bool x86_translate_mov(DisasContext *dc);
+bool x86_translate_movzx(DisasContext *dc);
+bool x86_translate_movsx(DisasContext *dc);
+bool x86_translate_lea(DisasContext *dc);
+bool x86_translate_xchg(DisasContext *dc);
+bool x86_translate_push(DisasContext *dc);
+bool x86_translate_pop(DisasContext *dc);
+bool x86_translate_leave(DisasContext *dc);
+bool x86_translate_cwde(DisasContext *dc);
+bool x86_translate_cdq(DisasContext *dc);
+bool x86_translate_cbw(DisasContext *dc);
+bool x86_translate_cwd(DisasContext *dc);
+bool x86_translate_bswap(DisasContext *dc);
+bool x86_translate_nop(DisasContext *dc);
+
+bool x86_translate_add(DisasContext *dc);
+bool x86_translate_adc(DisasContext *dc);
+bool x86_translate_sub(DisasContext *dc);
+bool x86_translate_sbb(DisasContext *dc);
+bool x86_translate_cmp(DisasContext *dc);
+bool x86_translate_and(DisasContext *dc);
+bool x86_translate_or(DisasContext *dc);
+bool x86_translate_xor(DisasContext *dc);
+bool x86_translate_test(DisasContext *dc);
+bool x86_translate_inc(DisasContext *dc);
+bool x86_translate_dec(DisasContext *dc);
+bool x86_translate_neg(DisasContext *dc);
+bool x86_translate_not(DisasContext *dc);
+
+bool x86_translate_shl(DisasContext *dc);
+bool x86_translate_shr(DisasContext *dc);
+bool x86_translate_sar(DisasContext *dc);
+bool x86_translate_rol(DisasContext *dc);
+bool x86_translate_ror(DisasContext *dc);
+bool x86_translate_shld(DisasContext *dc);
+bool x86_translate_shrd(DisasContext *dc);
+
+bool x86_translate_bt(DisasContext *dc);
+bool x86_translate_bts(DisasContext *dc);
+bool x86_translate_btr(DisasContext *dc);
+bool x86_translate_btc(DisasContext *dc);
+bool x86_translate_bsf(DisasContext *dc);
+bool x86_translate_bsr(DisasContext *dc);
+bool x86_translate_xadd(DisasContext *dc);
+bool x86_translate_cmpxchg(DisasContext *dc);
+bool x86_translate_cmpxchg8b(DisasContext *dc);
+
+bool x86_translate_mul(DisasContext *dc);
+bool x86_translate_imul(DisasContext *dc);
+bool x86_translate_div(DisasContext *dc);
+bool x86_translate_idiv(DisasContext *dc);
+
+bool x86_translate_jmp(DisasContext *dc);
+bool x86_translate_jcc(DisasContext *dc);
+bool x86_translate_call(DisasContext *dc);
+bool x86_translate_ret(DisasContext *dc);
+bool x86_translate_setcc(DisasContext *dc);
+bool x86_translate_cmovcc(DisasContext *dc);
+bool x86_translate_jecxz(DisasContext *dc);
+bool x86_translate_loop(DisasContext *dc);
+
+bool x86_translate_movs(DisasContext *dc);
+bool x86_translate_stos(DisasContext *dc);
+bool x86_translate_lods(DisasContext *dc);
+bool x86_translate_cmps(DisasContext *dc);
+bool x86_translate_scas(DisasContext *dc);
+
+bool x86_translate_cld(DisasContext *dc);
+bool x86_translate_std(DisasContext *dc);
+bool x86_translate_clc(DisasContext *dc);
+bool x86_translate_stc(DisasContext *dc);
+bool x86_translate_cmc(DisasContext *dc);
+bool x86_translate_int(DisasContext *dc);
+bool x86_translate_int3(DisasContext *dc);
+bool x86_translate_ud2(DisasContext *dc);
+bool x86_translate_hlt(DisasContext *dc);
+bool x86_translate_cpuid(DisasContext *dc);
+bool x86_translate_rdtsc(DisasContext *dc);
+bool x86_translate_pushf(DisasContext *dc);
+bool x86_translate_popf(DisasContext *dc);
+bool x86_translate_lahf(DisasContext *dc);
+bool x86_translate_sahf(DisasContext *dc);
+bool x86_translate_mov_seg(DisasContext *dc);
+
+/* --- C helpers called from translated code (helper.c) --- */
+uint64_t helper_cc_compute_all(CPUX86State *env);
+uint64_t helper_cpuid(CPUX86State *env);
+uint64_t helper_rdtsc(CPUX86State *env);
+uint64_t helper_load_seg(CPUX86State *env, uint64_t seg, uint64_t selector);
+uint64_t helper_popf(CPUX86State *env, uint64_t value, uint64_t unused);
+uint64_t helper_read_eflags(CPUX86State *env);
+
+#endif

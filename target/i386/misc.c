@@ -1,0 +1,116 @@
+/*
+ * Everything else a compiler or libc emits in user code: flag-register instructions (cld std clc
+ * stc cmc pushf popf lahf sahf), traps (int, int3, ud2, hlt), cpuid and rdtsc.
+ */
+#include "target/i386/internal.h"
+
+static bool set_df(DisasContext *dc, int value)
+{
+    mips_li(dc->b, MIPS_AT, value);
+    mips_sw(dc->b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, df));
+    return true;
+}
+
+bool x86_translate_cld(DisasContext *dc) { return set_df(dc, 1); }
+bool x86_translate_std(DisasContext *dc) { return set_df(dc, -1); }
+
+/* clc/stc/cmc: the other flags keep their values, so they are materialized and CF replaced. */
+static bool gen_cf_op(DisasContext *dc, int how)
+{
+    struct mips_buf *b = dc->b;
+    if (!flags_needed(dc, CC_ALL))
+        return true;
+    int f = dc_temp(dc);
+    flags_materialize(dc, f);
+    if (how == 0)
+        mips_ins(b, f, MIPS_ZERO, 0, 1);
+    else if (how == 1)
+        mips_ori(b, f, f, CC_C);
+    else
+        mips_xori(b, f, f, CC_C);
+    flags_set(dc, CC_ALL, CC_OP_EFLAGS, MIPS_ZERO, f, MIPS_ZERO);
+    return true;
+}
+
+bool x86_translate_clc(DisasContext *dc) { return gen_cf_op(dc, 0); }
+bool x86_translate_stc(DisasContext *dc) { return gen_cf_op(dc, 1); }
+bool x86_translate_cmc(DisasContext *dc) { return gen_cf_op(dc, 2); }
+
+/* lahf: AH = SF:ZF:0:AF:0:PF:1:CF (SDM vol. 2, LAHF). */
+bool x86_translate_lahf(DisasContext *dc)
+{
+    int f = dc_temp(dc);
+    flags_materialize(dc, f);
+    mips_ori(dc->b, f, f, EFLAGS_FIXED);
+    gen_write_gpr(dc, R_EAX, 1, 1, f);
+    return true;
+}
+
+/* sahf: SF ZF AF PF CF from AH; OF keeps its value. */
+bool x86_translate_sahf(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    int f = dc_temp(dc), h = dc_temp(dc);
+    flags_materialize(dc, f);
+    mips_andi(b, f, f, CC_O);
+    mips_ext(b, h, hreg_guest(R_EAX), 8, 8);
+    mips_andi(b, h, h, CC_S | CC_Z | CC_A | CC_P | CC_C);
+    mips_or(b, f, f, h);
+    flags_set(dc, CC_ALL, CC_OP_EFLAGS, MIPS_ZERO, f, MIPS_ZERO);
+    return true;
+}
+
+bool x86_translate_pushf(DisasContext *dc)
+{
+    if (dc->x86->prefix[2] == X86_PREFIX_OPSIZE)
+        return false;
+    int f = dc_temp(dc);
+    gen_helper_call(dc, (void *)helper_read_eflags, false, f, -1, -1, -1);
+    gen_push(dc, f, 4);
+    return true;
+}
+
+bool x86_translate_popf(DisasContext *dc)
+{
+    if (dc->x86->prefix[2] == X86_PREFIX_OPSIZE)
+        return false;
+    int v = dc_temp(dc);
+    gen_ld(dc, MO_32, v, hreg_guest(R_ESP));
+    gen_helper_call(dc, (void *)helper_popf, false, -1, v, -1, -1);
+    mips_addiu(dc->b, hreg_guest(R_ESP), hreg_guest(R_ESP), 4);
+    /* The helper rewrote the lazy state in env, which gen_helper_call reloaded. */
+    dc->cc_op = CC_OP_DYNAMIC;
+    dc->cc_op_synced = true;
+    return true;
+}
+
+/* int $0x80 is the Linux syscall gate; other vectors are #GP in user mode (the IDT gates Linux
+ * sets up for them have DPL 0), which Linux reports as SIGSEGV at the int instruction. */
+bool x86_translate_int(DisasContext *dc)
+{
+    uint8_t vec = (uint8_t)dc_op(dc, 0)->imm;
+    if (vec == 0x80)
+        gen_exception(dc, EXCP_SYSCALL, true);
+    else if (vec == 3)
+        gen_exception(dc, EXCP_BP, true);
+    else
+        gen_exception(dc, EXCP_GP, false);
+    return true;
+}
+
+/* int3 is a trap: the reported eip is the next instruction (SDM vol. 3, 6.5). */
+bool x86_translate_int3(DisasContext *dc) { gen_exception(dc, EXCP_BP, true); return true; }
+bool x86_translate_ud2(DisasContext *dc) { gen_exception(dc, EXCP_UD, false); return true; }
+bool x86_translate_hlt(DisasContext *dc) { gen_exception(dc, EXCP_GP, false); return true; }
+
+bool x86_translate_cpuid(DisasContext *dc)
+{
+    gen_helper_call(dc, (void *)helper_cpuid, true, -1, -1, -1, -1);
+    return true;
+}
+
+bool x86_translate_rdtsc(DisasContext *dc)
+{
+    gen_helper_call(dc, (void *)helper_rdtsc, true, -1, -1, -1, -1);
+    return true;
+}

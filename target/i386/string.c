@@ -1,0 +1,141 @@
+/*
+ * String instructions: movs, stos, lods, cmps, scas, each with or without rep/repe/repne.
+ *
+ * The loop runs in translated code and updates esi/edi/ecx in their pinned registers on every
+ * iteration, so a fault in the middle leaves exactly the architectural state of a partially
+ * completed rep (SDM vol. 2, REP: the registers reflect the iterations done). The direction comes
+ * from env->df (+1/-1) scaled by the element size. 16-bit addressing (0x67) is not translated.
+ * Segment overrides apply to the source (ds:esi) only, as on hardware; es:edi cannot be overridden.
+ */
+#include "target/i386/internal.h"
+
+enum str_kind { STR_MOVS, STR_STOS, STR_LODS, STR_CMPS, STR_SCAS };
+
+/* Both operands of every string instruction have the element size (capstone lists the implicit
+ * accumulator and memory operands). */
+static int element_size(const DisasContext *dc)
+{
+    return dc->x86->op_count > 0 ? dc->x86->operands[0].size : 0;
+}
+
+/* Host register with the source address ds:esi (plus an FS/GS base when overridden). */
+static int source_address(DisasContext *dc, int src_op)
+{
+    const cs_x86_op *op = dc_op(dc, src_op);
+    int esi = hreg_guest(R_ESI);
+    if (op->type == X86_OP_MEM && (op->mem.segment == X86_REG_FS || op->mem.segment == X86_REG_GS)) {
+        int seg = op->mem.segment == X86_REG_FS ? R_FS : R_GS;
+        int t = dc_temp(dc);
+        mips_lw(dc->b, t, HREG_ENV, (int16_t)(offsetof(CPUX86State, segs) + seg * sizeof(struct x86_segment) +
+                                              offsetof(struct x86_segment, base)));
+        mips_addu(dc->b, t, t, esi);
+        return t;
+    }
+    return esi;
+}
+
+static bool gen_string(DisasContext *dc, enum str_kind k)
+{
+    struct mips_buf *b = dc->b;
+    if (dc->x86->addr_size == 2)
+        return false;
+    int size = element_size(dc);
+    if (size != 1 && size != 2 && size != 4)
+        return false;
+    int log2 = size == 1 ? 0 : size == 2 ? 1 : 2;
+    unsigned mop = (unsigned)log2;
+    uint8_t rep = dc->x86->prefix[0];
+    bool is_rep = rep == X86_PREFIX_REP || rep == X86_PREFIX_REPNE;
+    bool compares = k == STR_CMPS || k == STR_SCAS;
+    int esi = hreg_guest(R_ESI), edi = hreg_guest(R_EDI), ecx = hreg_guest(R_ECX), eax = hreg_guest(R_EAX);
+
+    int step = dc_temp(dc), x = dc_temp(dc), y = dc_temp(dc), res = dc_temp(dc);
+    mips_lw(b, step, HREG_ENV, offsetof(CPUX86State, df));
+    if (log2)
+        mips_sll(b, step, step, log2);
+
+    mips_label top = mips_new_label(b), done = mips_new_label(b);
+    bool flags = compares && flags_needed(dc, CC_ALL);
+    if (is_rep) {
+        /* With ecx = 0 nothing happens, flags included: the lazy op is only known at run time. */
+        flags_sync(dc);
+        mips_beqz(b, ecx, done);
+        mips_nop(b);
+    }
+    mips_bind_label(b, top);
+    switch (k) {
+    case STR_MOVS:
+        gen_ld(dc, mop, x, source_address(dc, 1));
+        gen_st(dc, mop, x, edi);
+        break;
+    case STR_STOS:
+        gen_st(dc, mop, eax, edi);
+        break;
+    case STR_LODS:
+        gen_ld(dc, mop, x, source_address(dc, 1));
+        break;
+    case STR_CMPS:
+        gen_ld(dc, mop, x, source_address(dc, 0));
+        gen_ld(dc, mop, y, edi);
+        break;
+    case STR_SCAS:
+        mips_move(b, x, eax);
+        gen_ld(dc, mop, y, edi);
+        break;
+    }
+    /* All loads and stores of this iteration are done: now the registers may move. */
+    if (k == STR_LODS)
+        gen_write_gpr(dc, R_EAX, 0, size, x);
+    if (k == STR_MOVS || k == STR_LODS || k == STR_CMPS)
+        mips_addu(b, esi, esi, step);
+    if (k != STR_LODS)
+        mips_addu(b, edi, edi, step);
+    if (compares)
+        mips_subu(b, res, x, y);
+    if (is_rep) {
+        mips_addiu(b, ecx, ecx, -1);
+        if (compares) {
+            /* repe continues while equal, repne while different (SDM vol. 2, REP/REPE/REPNE). */
+            mips_label out = mips_new_label(b);
+            int ext = dc_temp(dc);
+            if (size == 4) {
+                mips_move(b, ext, res);
+            } else {
+                mips_andi(b, ext, res, size == 1 ? 0xff : 0xffff);
+            }
+            mips_beqz(b, ecx, out);
+            mips_nop(b);
+            if (rep == X86_PREFIX_REP)
+                mips_beqz(b, ext, top);
+            else
+                mips_bnez(b, ext, top);
+            mips_nop(b);
+            mips_bind_label(b, out);
+        } else {
+            mips_bnez(b, ecx, top);
+            mips_nop(b);
+        }
+    }
+    if (compares) {
+        if (is_rep) {
+            if (flags) {
+                mips_move(b, HREG_CC_SRC1, x);
+                mips_move(b, HREG_CC_SRC2, y);
+                mips_move(b, HREG_CC_RES, res);
+                mips_li(b, HREG_CC_OP, CC_OP(CC_KIND_SUB, log2));
+                dc->cc_op = CC_OP_DYNAMIC;
+                dc->cc_op_synced = true;
+            }
+        } else {
+            flags_set(dc, CC_ALL, CC_OP(CC_KIND_SUB, log2), res, x, y);
+        }
+    }
+    mips_bind_label(b, done);
+    return true;
+}
+
+bool x86_translate_movs(DisasContext *dc) { return gen_string(dc, STR_MOVS); }
+bool x86_translate_stos(DisasContext *dc) { return gen_string(dc, STR_STOS); }
+bool x86_translate_lods(DisasContext *dc) { return gen_string(dc, STR_LODS); }
+bool x86_translate_cmps(DisasContext *dc) { return gen_string(dc, STR_CMPS); }
+bool x86_translate_scas(DisasContext *dc) { return gen_string(dc, STR_SCAS); }

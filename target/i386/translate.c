@@ -1,0 +1,254 @@
+/*
+ * The translation driver: decode a TB's guest instructions with capstone (IR1), run flag liveness
+ * over them, then translate one instruction at a time into MIPS code (IR2) through the table in
+ * insn_table.c.
+ *
+ * TB layout in the code cache:
+ *     entry:  lw at, exit_request(env); bnez at, request; nop     -- prompt exits for signals/kicks
+ *             ... one block of host code per guest instruction ...
+ *             exits (patchable j + stub, see exit.c)
+ *     request: eip = tb->pc; return HOST_EXIT_NOCHAIN
+ *
+ * A TB ends at a control transfer, before an instruction that starts on another guest page than
+ * the first one, or after TB_MAX_INSNS instructions.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/mode.h"
+#include "common/xqm.h"
+#include "target/i386/internal.h"
+#include "target/i386/translate.h"
+
+static csh cs_handle;
+static cs_insn *insns[TB_MAX_INSNS];
+static csh cs_mips_handle;
+
+TranslationBlock x86_jc_miss_tb;
+
+/* Temporaries handed to translators. a0..a3 double as helper arguments, so they come last. */
+static const int temp_pool[] = {
+    MIPS_V1, MIPS_A4, MIPS_A5, MIPS_A6, MIPS_A7, MIPS_T8, MIPS_A3, MIPS_A2, MIPS_A1, MIPS_A0, MIPS_V0,
+};
+
+void x86_translate_init(void)
+{
+    if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs_handle) != CS_ERR_OK)
+        xqm_fatal("capstone: cannot open the x86 decoder");
+    cs_option(cs_handle, CS_OPT_DETAIL, CS_OPT_ON);
+    for (int i = 0; i < TB_MAX_INSNS; i++)
+        insns[i] = cs_malloc(cs_handle);
+    if (cs_open(CS_ARCH_MIPS, CS_MODE_MIPS64 | CS_MODE_LITTLE_ENDIAN, &cs_mips_handle) != CS_ERR_OK)
+        xqm_fatal("capstone: cannot open the MIPS disassembler");
+
+    /* The jump cache's miss TB: code that returns to the exec loop, which then looks up properly. */
+    struct mips_buf b;
+    mips_buf_init(&b, host_code_ptr(), host_code_room_words());
+    mips_li(&b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    mips_j(&b, host_epilogue_addr());
+    mips_nop(&b);
+    x86_jc_miss_tb.tc_ptr = host_code_ptr();
+    x86_jc_miss_tb.pc = 0;
+    host_code_commit(b.len);
+}
+
+int dc_temp(DisasContext *dc)
+{
+    for (size_t i = 0; i < sizeof temp_pool / sizeof temp_pool[0]; i++) {
+        uint32_t bit = 1u << temp_pool[i];
+        if (!(dc->temps_used & bit)) {
+            dc->temps_used |= bit;
+            return temp_pool[i];
+        }
+    }
+    xqm_assert(!"out of translator temporaries");
+    return MIPS_AT;
+}
+
+void dc_temp_free(DisasContext *dc, int reg)
+{
+    dc->temps_used &= ~(1u << reg);
+}
+
+/*
+ * Backward liveness of the arithmetic flags over the decoded TB: live_after[i] is the set of flags
+ * some instruction after i may read before overwriting them. Everything is live at the TB's end
+ * (the successor is unknown), which is what the lazy form handles cheaply.
+ */
+static void flags_liveness(cs_insn *const *in, int n, uint16_t *live_after)
+{
+    uint16_t live = CC_ALL;
+    for (int i = n - 1; i >= 0; i--) {
+        live_after[i] = live;
+        const struct x86_insn_row *row = x86_insn_lookup(in[i]->id);
+        if (!row) {
+            live = CC_ALL;
+            continue;
+        }
+        uint16_t written = row->flags_written;
+        uint16_t read = row->flags_read;
+        /* A shift by an immediate count is static; by CL, or a rep cmps/scas, may keep all flags. */
+        const cs_x86 *x = &in[i]->detail->x86;
+        if (row->may_keep) {
+            const cs_x86_op *last = x->op_count > 0 ? &x->operands[x->op_count - 1] : NULL;
+            bool static_count = last && last->type == X86_OP_IMM && (last->imm & 31) != 0 && x->prefix[0] == 0;
+            if (!static_count)
+                read = CC_ALL;
+        }
+        live = (uint16_t)((live & ~written) | read);
+    }
+}
+
+static void log_in_asm(cs_insn *const *in, int n)
+{
+    xqm_log("IN: tb %d insns\n", n);
+    for (int i = 0; i < n; i++)
+        xqm_log("0x%08x:  %s %s\n", (uint32_t)in[i]->address, in[i]->mnemonic, in[i]->op_str);
+    xqm_log("\n");
+}
+
+static void log_out_asm(const uint32_t *code, size_t from, size_t to)
+{
+    cs_insn *mi;
+    for (size_t i = from; i < to; i++) {
+        size_t n = cs_disasm(cs_mips_handle, (const uint8_t *)&code[i], 4, (uint64_t)(uintptr_t)&code[i], 1, &mi);
+        if (n == 1) {
+            xqm_log("  0x%012llx:  %08x  %s %s\n", (unsigned long long)mi->address, code[i], mi->mnemonic, mi->op_str);
+            cs_free(mi, n);
+        } else {
+            xqm_log("  0x%012llx:  %08x  (data)\n", (unsigned long long)(uintptr_t)&code[i], code[i]);
+        }
+    }
+}
+
+/* Decodes up to TB_MAX_INSNS instructions; returns the count (0: nothing decodable at pc). */
+static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
+{
+    uint32_t page = pc & ~0xfffu;
+    int n = 0;
+    uint32_t cur = pc;
+    while (n < TB_MAX_INSNS) {
+        if (n > 0 && (cur & ~0xfffu) != page)
+            break;
+        uint32_t avail;
+        const uint8_t *code = mode_code_bytes(env, cur, &avail);
+        if (!code || avail == 0) {
+            if (n == 0)
+                *fault_exception = EXCP_PF;
+            break;
+        }
+        size_t size = avail > 16 ? 16 : avail;
+        uint64_t addr = cur;
+        const uint8_t *p = code;
+        if (!cs_disasm_iter(cs_handle, &p, &size, &addr, insns[n])) {
+            if (n == 0)
+                *fault_exception = avail < 16 ? EXCP_PF : EXCP_UD;
+            break;
+        }
+        cur += insns[n]->size;
+        n++;
+        if (x86_insn_lookup(insns[n - 1]->id) == NULL)
+            break;      /* it becomes a #UD exit: nothing after it can run */
+        if (cs_insn_group(cs_handle, insns[n - 1], X86_GRP_JUMP) ||
+            cs_insn_group(cs_handle, insns[n - 1], X86_GRP_CALL) ||
+            cs_insn_group(cs_handle, insns[n - 1], X86_GRP_RET) ||
+            cs_insn_group(cs_handle, insns[n - 1], X86_GRP_INT) ||
+            cs_insn_group(cs_handle, insns[n - 1], X86_GRP_IRET))
+            break;
+    }
+    /* An undecodable first byte on an executable page is #UD; a truncated one at the end of the
+     * executable range is a fetch fault. Either way, a TB with zero instructions raises it. */
+    return n;
+}
+
+static bool translate_one(DisasContext *dc)
+{
+    const struct x86_insn_row *row = x86_insn_lookup(dc->insn->id);
+    if (!row) {
+        if (xqm_log_enabled(LOG_UNIMP) || xqm_log_enabled(LOG_IN_ASM))
+            xqm_log("xqm: no translation for '%s %s' at 0x%08x: raising #UD\n",
+                    dc->insn->mnemonic, dc->insn->op_str, dc->pc);
+        return false;
+    }
+    if (dc->x86->prefix[0] == X86_PREFIX_LOCK) {
+        if (!row->lockable || dc->x86->op_count == 0 || dc->x86->operands[0].type != X86_OP_MEM)
+            return false;
+    }
+    return row->translate(dc);
+}
+
+bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b, int *fault_exception)
+{
+    static uint16_t live_after[TB_MAX_INSNS];
+    static uint32_t map_eip[TB_MAX_INSNS];
+    static uint16_t map_word[TB_MAX_INSNS];
+    static uint8_t map_cc[TB_MAX_INSNS];
+
+    int n = decode_tb(env, tb->pc, fault_exception);
+    if (n == 0)
+        return false;
+    flags_liveness(insns, n, live_after);
+    if (xqm_log_enabled(LOG_IN_ASM))
+        log_in_asm(insns, n);
+
+    DisasContext dc = {
+        .b = b, .tb = tb, .cc_op = CC_OP_DYNAMIC, .cc_op_synced = true,
+    };
+    dc.exit_request_label = mips_new_label(b);
+    mips_lw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exit_request));
+    mips_bnez(b, MIPS_AT, dc.exit_request_label);
+    mips_nop(b);
+
+    int i;
+    for (i = 0; i < n && !dc.tb_ended; i++) {
+        dc.insn = insns[i];
+        dc.x86 = &insns[i]->detail->x86;
+        dc.pc = (uint32_t)insns[i]->address;
+        dc.next_pc = dc.pc + insns[i]->size;
+        dc.flags_live_after = live_after[i];
+        dc.temps_used = 0;
+        dc.ea_reg = -1;
+        map_eip[i] = dc.pc;
+        map_word[i] = (uint16_t)b->len;
+        map_cc[i] = dc.cc_op == CC_OP_DYNAMIC ? CC_OP_IN_REG : (uint8_t)dc.cc_op;
+        size_t start = b->len;
+        int saved_fixups = b->nfixups, saved_exits = dc.nexits, saved_ool = dc.nool;
+        if (!translate_one(&dc)) {
+            /* Drop whatever the failed translator emitted, including branches still to patch. */
+            b->len = start;
+            b->nfixups = saved_fixups;
+            dc.nexits = saved_exits;
+            dc.nool = saved_ool;
+            if (xqm_log_enabled(LOG_UNIMP) && x86_insn_lookup(dc.insn->id))
+                xqm_log("xqm: cannot translate '%s %s' at 0x%08x: raising #UD\n",
+                        dc.insn->mnemonic, dc.insn->op_str, dc.pc);
+            gen_exception(&dc, EXCP_UD, false);
+            dc.tb_ended = true;
+        }
+        if (xqm_log_enabled(LOG_OUT_ASM)) {
+            xqm_log("OUT: 0x%08x %s %s\n", dc.pc, dc.insn->mnemonic, dc.insn->op_str);
+            log_out_asm(b->words, start, b->len);
+        }
+    }
+    if (!dc.tb_ended)
+        gen_goto_eip(&dc, dc.next_pc);
+    gen_ool_exits(&dc);
+
+    mips_bind_label(b, dc.exit_request_label);
+    mips_li32(b, MIPS_AT, tb->pc);
+    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
+    mips_j(b, host_epilogue_addr());
+    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    xqm_assert(b->overflow || mips_labels_resolved(b));
+
+    tb->size = dc.next_pc - tb->pc;
+    tb->ninsns = (uint16_t)i;
+    tb->insn_eip = malloc(sizeof(uint32_t) * (size_t)i);
+    tb->insn_host_word = malloc(sizeof(uint16_t) * (size_t)i);
+    tb->insn_cc_op = malloc((size_t)i);
+    memcpy(tb->insn_eip, map_eip, sizeof(uint32_t) * (size_t)i);
+    memcpy(tb->insn_host_word, map_word, sizeof(uint16_t) * (size_t)i);
+    memcpy(tb->insn_cc_op, map_cc, (size_t)i);
+    tb_stats.guest_insns += (uint64_t)i;
+    return true;
+}

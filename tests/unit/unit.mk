@@ -1,0 +1,23 @@
+# Unit tests, built natively with the build machine's compiler ($(HOST_CC)) and its capstone: they
+# check the MIPS encoder's words against capstone's MIPS disassembler and never run MIPS code, so they
+# need no sysroot and no qemu. `make unit-tests` builds them, `make check-unit` also runs them.
+
+UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -MMD -MP -I. -O2 -g
+UNIT_OBJDIR := $(BUILD)/tests/unit/native
+UNIT_TESTS := $(BUILD)/tests/unit/test_mips_emit
+
+# Native objects live apart from the cross-built ones under $(BUILD), and this rule's longer
+# prefix wins over the cross-compiling $(BUILD)/%.o rule.
+$(UNIT_OBJDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(UNIT_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/test_mips_emit: $(addprefix $(UNIT_OBJDIR)/,tests/unit/test_mips_emit.o host/mips/emit.o common/log.o)
+	$(HOST_CC) -o $@ $^ -lcapstone
+
+unit-tests: $(UNIT_TESTS)
+
+check-unit: unit-tests
+	@st=0; for t in $(UNIT_TESTS); do $$t || st=1; done; exit $$st
+
+.PHONY: unit-tests check-unit
