@@ -68,6 +68,7 @@ run: setup
 
 -include tests/user/tests.mk
 -include tests/unit/unit.mk
+-include tests/difftest/difftest.mk
 
 check: all tests-user unit-tests
 	bash tests/run-all.sh

@@ -1,0 +1,136 @@
+/*
+ * set_thread_area and get_thread_area: the three TLS slots of the GDT (entries 6, 7, 8) that i386
+ * Linux gives each thread, kept in env->gdt[] as raw 8-byte x86 segment descriptors.
+ *
+ * The descriptors are encoded exactly as the kernel's fill_ldt does (SDM vol. 3, 3.4.5), accessed
+ * bit set, so whoever loads a selector (the core's segment-load helper) decodes a real descriptor.
+ * A change to the slot a segment register already uses takes effect at once, as on Linux, which
+ * reloads %fs/%gs after set_thread_area.
+ */
+#include <errno.h>
+
+#include "linux-user/syscall.h"
+#include "linux-user/user.h"
+
+enum { GDT_ENTRY_TLS_MIN = 6, GDT_ENTRY_TLS_MAX = 8 };
+
+/* struct user_desc's flag word (arch/x86/include/uapi/asm/ldt.h). */
+enum {
+    UD_SEG_32BIT = 1 << 0,
+    UD_CONTENTS_SHIFT = 1,      /* two bits */
+    UD_READ_EXEC_ONLY = 1 << 3,
+    UD_LIMIT_IN_PAGES = 1 << 4,
+    UD_SEG_NOT_PRESENT = 1 << 5,
+    UD_USEABLE = 1 << 6,
+};
+
+/* Descriptor high-word bits. */
+enum {
+    DESC_TYPE_SHIFT = 8, DESC_S = 1 << 12, DESC_DPL3 = 3 << 13, DESC_P = 1 << 15,
+    DESC_AVL = 1 << 20, DESC_B = 1 << 22, DESC_G = 1 << 23,
+};
+
+struct user_desc_fields {
+    uint32_t entry_number, base_addr, limit, flags;
+};
+
+/* The kernel's "clear this slot" encodings (LDT_empty and LDT_zero). */
+static bool user_desc_is_empty(const struct user_desc_fields *u)
+{
+    uint32_t f = u->flags & 0x7f;
+    bool zero = u->base_addr == 0 && u->limit == 0 && f == 0;
+    bool empty = u->base_addr == 0 && u->limit == 0
+                 && f == (UD_READ_EXEC_ONLY | UD_SEG_NOT_PRESENT);
+    return zero || empty;
+}
+
+static uint64_t encode_descriptor(const struct user_desc_fields *u)
+{
+    if (user_desc_is_empty(u))
+        return 0;
+    uint32_t f = u->flags;
+    uint32_t contents = (f >> UD_CONTENTS_SHIFT) & 3;
+    uint32_t type = (((f & UD_READ_EXEC_ONLY) ? 0 : 1) << 1) | (contents << 2) | 1;
+    uint32_t lo = (u->base_addr << 16) | (u->limit & 0xffff);
+    uint32_t hi = (u->base_addr & 0xff000000) | ((u->base_addr >> 16) & 0xff)
+                  | (u->limit & 0xf0000) | (type << DESC_TYPE_SHIFT) | DESC_S | DESC_DPL3
+                  | ((f & UD_SEG_NOT_PRESENT) ? 0 : DESC_P) | ((f & UD_USEABLE) ? DESC_AVL : 0)
+                  | ((f & UD_SEG_32BIT) ? DESC_B : 0) | ((f & UD_LIMIT_IN_PAGES) ? DESC_G : 0);
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static void decode_descriptor(uint64_t d, struct user_desc_fields *u)
+{
+    uint32_t lo = (uint32_t)d, hi = (uint32_t)(d >> 32);
+    uint32_t type = (hi >> DESC_TYPE_SHIFT) & 0xf;
+    u->base_addr = (lo >> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000);
+    u->limit = (lo & 0xffff) | (hi & 0xf0000);
+    u->flags = ((hi & DESC_B) ? UD_SEG_32BIT : 0) | (((type >> 2) & 3) << UD_CONTENTS_SHIFT)
+               | ((type & 2) ? 0 : UD_READ_EXEC_ONLY) | ((hi & DESC_G) ? UD_LIMIT_IN_PAGES : 0)
+               | ((hi & DESC_P) ? 0 : UD_SEG_NOT_PRESENT) | ((hi & DESC_AVL) ? UD_USEABLE : 0);
+}
+
+/* Linux's tls_desc_okay: only present 32-bit data or code segments, or a clear. */
+static bool user_desc_acceptable(const struct user_desc_fields *u)
+{
+    if (user_desc_is_empty(u))
+        return true;
+    return (u->flags & UD_SEG_32BIT) && ((u->flags >> UD_CONTENTS_SHIFT) & 3) <= 1
+           && !(u->flags & UD_SEG_NOT_PRESENT);
+}
+
+/* Refreshes the cached base/limit of a segment register that uses GDT entry idx. */
+static void reload_if_loaded(CPUX86State *env, int idx)
+{
+    static const int tls_segs[] = { R_FS, R_GS };
+    for (int i = 0; i < 2; i++) {
+        struct x86_segment *s = &env->segs[tls_segs[i]];
+        if ((s->selector >> 3) != (uint32_t)idx || (s->selector & 4))
+            continue;
+        struct user_desc_fields u;
+        decode_descriptor(env->gdt[idx], &u);
+        s->base = u.base_addr;
+        s->limit = (u.flags & UD_LIMIT_IN_PAGES) ? (u.limit << 12) | 0xfff : u.limit;
+        s->flags = (uint32_t)(env->gdt[idx] >> 32) & 0x00f0ff00;
+    }
+}
+
+int32_t sys_set_thread_area(const struct syscall *sc)
+{
+    uint8_t *g = guest_ptr(sc->arg[0], 16, PAGE_READ | PAGE_WRITE);
+    if (!g)
+        return guest_err(EFAULT);
+    struct user_desc_fields u = { load_u32(g), load_u32(g + 4), load_u32(g + 8), load_u32(g + 12) };
+    CPUX86State *env = sc->env;
+    int idx = (int)u.entry_number;
+    if (u.entry_number == 0xffffffff) {
+        for (idx = GDT_ENTRY_TLS_MIN; idx <= GDT_ENTRY_TLS_MAX && env->gdt[idx] != 0; idx++)
+            continue;
+        if (idx > GDT_ENTRY_TLS_MAX)
+            return guest_err(ESRCH);
+        store_u32(g, (uint32_t)idx);
+    } else if (u.entry_number < GDT_ENTRY_TLS_MIN || u.entry_number > GDT_ENTRY_TLS_MAX) {
+        return guest_err(EINVAL);
+    }
+    if (!user_desc_acceptable(&u))
+        return guest_err(EINVAL);
+    env->gdt[idx] = encode_descriptor(&u);
+    reload_if_loaded(env, idx);
+    return 0;
+}
+
+int32_t sys_get_thread_area(const struct syscall *sc)
+{
+    uint8_t *g = guest_ptr(sc->arg[0], 16, PAGE_READ | PAGE_WRITE);
+    if (!g)
+        return guest_err(EFAULT);
+    uint32_t idx = load_u32(g);
+    if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX)
+        return guest_err(EINVAL);
+    struct user_desc_fields u;
+    decode_descriptor(sc->env->gdt[idx], &u);
+    store_u32(g + 4, u.base_addr);
+    store_u32(g + 8, u.limit);
+    store_u32(g + 12, u.flags);
+    return 0;
+}
