@@ -32,18 +32,19 @@ static bool gen_alu(DisasContext *dc, enum alu_op aop, bool store)
 {
     struct mips_buf *b = dc->b;
     int size = dc_op_log2(dc, 0);
-    int a = gen_load_op(dc, 0, 0);
-    int v = gen_load_op(dc, 1, 0);
-    if (a < 0 || v < 0)
-        return false;
     unsigned kind = alu_kind[aop];
-    int res = dc_temp(dc);
     int cf = MIPS_ZERO;
+    /* CF first: it may need a helper call, which must not sit inside a LOCK's ll/sc loop. */
     if (aop == ALU_ADC || aop == ALU_SBB) {
         cf = dc_temp(dc);
         flags_emit_cf(dc, cf);
         kind = aop == ALU_ADC ? CC_KIND_ADC : CC_KIND_SBB;
     }
+    int a = gen_load_op(dc, 0, 0);
+    int v = gen_load_op(dc, 1, 0);
+    if (a < 0 || v < 0)
+        return false;
+    int res = dc_temp(dc);
     switch (aop) {
     case ALU_ADD: mips_addu(b, res, a, v); break;
     case ALU_ADC: mips_addu(b, res, a, v); mips_addu(b, res, res, cf); break;
@@ -71,16 +72,16 @@ bool x86_translate_test(DisasContext *dc) { return gen_alu(dc, ALU_AND, false); 
 static bool gen_incdec(DisasContext *dc, bool inc)
 {
     int size = dc_op_log2(dc, 0);
-    int a = gen_load_op(dc, 0, 0);
-    if (a < 0)
-        return false;
-    int res = dc_temp(dc);
-    mips_addiu(dc->b, res, a, inc ? 1 : -1);
     int cf = MIPS_ZERO;
     if (flags_needed(dc, CC_ALL & ~CC_C) && flags_needed(dc, CC_C)) {
         cf = dc_temp(dc);
         flags_emit_cf(dc, cf);
     }
+    int a = gen_load_op(dc, 0, 0);
+    if (a < 0)
+        return false;
+    int res = dc_temp(dc);
+    mips_addiu(dc->b, res, a, inc ? 1 : -1);
     finish_rmw(dc, true, res, CC_OP(inc ? CC_KIND_INC : CC_KIND_DEC, size), CC_ALL & ~CC_C, a, cf);
     return true;
 }

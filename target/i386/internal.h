@@ -40,6 +40,11 @@ typedef struct DisasContext {
     uint32_t temps_used;        /* host registers handed out by dc_temp */
     /* The current instruction's memory operand address, computed once for read-modify-write. */
     int ea_reg;
+    /* LOCK (or xchg with memory): the read-modify-write of operand 0 is an ll/sc loop, see
+     * operand.c. The lk_* fields carry the loop's registers from the load to the store. */
+    bool locked;
+    int lk_host, lk_mis, lk_shift, lk_raw, lk_size;
+    mips_label lk_retry;
     mips_label exit_request_label;
     /* Exception exits branched to from the middle of the TB, emitted after its last instruction. */
     int nool;

@@ -140,6 +140,100 @@ static unsigned mop_of_size(int size, int extend)
     return mop;
 }
 
+/*
+ * Atomic read-modify-write (LOCK prefix, SDM vol. 3, 8.1.2). The load of the memory operand opens
+ * an ll/sc loop and the store closes it; the translator's computation in between is plain register
+ * code, so re-running it on a failed sc is harmless. ll/sc work on aligned words: bytes and aligned
+ * halfwords use the containing word, and a misaligned halfword or word (an x86 "split lock") takes
+ * a non-atomic path, which is exact for a single thread. `sync` on both sides gives the full barrier
+ * a locked instruction is on x86.
+ */
+static void gen_locked_load(DisasContext *dc, int size, int extend, int dst)
+{
+    struct mips_buf *b = dc->b;
+    int host = dc_temp(dc);
+    int mis = MIPS_ZERO, shift = MIPS_ZERO, raw = MIPS_ZERO;
+    mips_label fast = mips_new_label(b), join = mips_new_label(b);
+    emit_guest_host_addr(b, host, dc->ea_reg);
+    mips_sync(b);
+    if (size > 1) {
+        mis = dc_temp(dc);
+        mips_andi(b, mis, host, (uint16_t)(size - 1));
+        mips_beqz(b, mis, fast);
+        mips_nop(b);
+        emit_guest_load(b, size == 2 ? MO_16 : MO_32, dst, dc->ea_reg, host);
+        mips_b(b, join);
+        mips_nop(b);
+    }
+    mips_bind_label(b, fast);
+    if (size == 4) {
+        dc->lk_retry = mips_new_label(b);
+        mips_bind_label(b, dc->lk_retry);
+        mips_ll(b, dst, host, 0);
+    } else {
+        /* host becomes the containing aligned word's address. */
+        shift = dc_temp(dc);
+        raw = dc_temp(dc);
+        mips_andi(b, shift, host, 3);
+        mips_sll(b, shift, shift, 3);
+        mips_dins(b, host, MIPS_ZERO, 0, 2);
+        dc->lk_retry = mips_new_label(b);
+        mips_bind_label(b, dc->lk_retry);
+        mips_ll(b, raw, host, 0);
+        mips_srlv(b, dst, raw, shift);
+    }
+    mips_bind_label(b, join);
+    if (size < 4) {
+        if (extend > 0)
+            mips_andi(b, dst, dst, size == 1 ? 0xff : 0xffff);
+        else if (extend < 0)
+            (size == 1 ? mips_seb : mips_seh)(b, dst, dst);
+    }
+    dc->lk_host = host;
+    dc->lk_mis = mis;
+    dc->lk_shift = shift;
+    dc->lk_raw = raw;
+    dc->lk_size = size;
+}
+
+static void gen_locked_store(DisasContext *dc, int value)
+{
+    struct mips_buf *b = dc->b;
+    int size = dc->lk_size;
+    mips_label slow = mips_new_label(b), done = mips_new_label(b);
+    if (size > 1) {
+        mips_bnez(b, dc->lk_mis, slow);
+        mips_nop(b);
+    }
+    int t = dc_temp(dc);
+    if (size == 4) {
+        mips_move(b, t, value);
+        mips_sc(b, t, dc->lk_host, 0);
+    } else {
+        int m = dc_temp(dc);
+        mips_andi(b, t, value, size == 1 ? 0xff : 0xffff);
+        mips_sllv(b, t, t, dc->lk_shift);
+        mips_ori(b, m, MIPS_ZERO, size == 1 ? 0xff : 0xffff);
+        mips_sllv(b, m, m, dc->lk_shift);
+        mips_nor(b, m, m, MIPS_ZERO);
+        mips_and(b, m, m, dc->lk_raw);
+        mips_or(b, t, t, m);
+        mips_sc(b, t, dc->lk_host, 0);
+        dc_temp_free(dc, m);
+    }
+    mips_beqz(b, t, dc->lk_retry);
+    mips_nop(b);
+    if (size > 1) {
+        mips_b(b, done);
+        mips_nop(b);
+        mips_bind_label(b, slow);
+        emit_guest_store(b, size == 2 ? MO_16 : MO_32, value, dc->ea_reg, t);
+    }
+    mips_bind_label(b, done);
+    mips_sync(b);
+    dc_temp_free(dc, t);
+}
+
 int gen_load_op(DisasContext *dc, int i, int extend)
 {
     struct mips_buf *b = dc->b;
@@ -186,7 +280,12 @@ int gen_load_op(DisasContext *dc, int i, int extend)
         if (dc->ea_reg < 0)
             dc->ea_reg = gen_ea(dc, op);
         int t = dc_temp(dc);
-        gen_ld(dc, mop_of_size(size, extend), t, dc->ea_reg);
+        if (dc->locked && i == 0 && size <= 4)
+            gen_locked_load(dc, size, extend, t);
+        else if (dc->locked && i == 1 && size <= 4 && dc_op(dc, 0)->type != X86_OP_MEM)
+            gen_locked_load(dc, size, extend, t);        /* xchg reg, mem */
+        else
+            gen_ld(dc, mop_of_size(size, extend), t, dc->ea_reg);
         return t;
     }
     default:
@@ -217,7 +316,10 @@ void gen_store_op(DisasContext *dc, int i, int value)
         xqm_assert(op->type == X86_OP_MEM);
         if (dc->ea_reg < 0)
             dc->ea_reg = gen_ea(dc, op);
-        gen_st(dc, mop_of_size(op->size, 0), value, dc->ea_reg);
+        if (dc->locked)
+            gen_locked_store(dc, value);
+        else
+            gen_st(dc, mop_of_size(op->size, 0), value, dc->ea_reg);
     }
 }
 

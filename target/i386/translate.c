@@ -26,9 +26,11 @@ static csh cs_mips_handle;
 
 TranslationBlock x86_jc_miss_tb;
 
-/* Temporaries handed to translators. a0..a3 double as helper arguments, so they come last. */
+/* Temporaries handed to translators. a0..a3 double as helper arguments and t9 as the helper
+ * address, so they come last (gen_helper_call spills live temporaries around a call anyway). */
 static const int temp_pool[] = {
     MIPS_V1, MIPS_A4, MIPS_A5, MIPS_A6, MIPS_A7, MIPS_T8, MIPS_A3, MIPS_A2, MIPS_A1, MIPS_A0, MIPS_V0,
+    MIPS_T9,
 };
 
 void x86_translate_init(void)
@@ -165,9 +167,10 @@ static bool translate_one(DisasContext *dc)
 {
     const struct x86_insn_row *row = x86_insn_lookup(dc->insn->id);
     if (!row) {
-        if (xqm_log_enabled(LOG_UNIMP) || xqm_log_enabled(LOG_IN_ASM))
-            xqm_log("xqm: no translation for '%s %s' at 0x%08x: raising #UD\n",
-                    dc->insn->mnemonic, dc->insn->op_str, dc->pc);
+        /* A valid instruction xqm cannot translate yet: the guest gets #UD as on a CPU without it,
+         * and the user learns why (a real ud2 or an invalid encoding stays silent, as natively). */
+        fprintf(stderr, "xqm: unsupported instruction '%s %s' at 0x%08x: raising #UD\n",
+                dc->insn->mnemonic, dc->insn->op_str, dc->pc);
         return false;
     }
     if (dc->x86->prefix[0] == X86_PREFIX_LOCK) {
@@ -208,6 +211,9 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         dc.flags_live_after = live_after[i];
         dc.temps_used = 0;
         dc.ea_reg = -1;
+        dc.locked = dc.x86->prefix[0] == X86_PREFIX_LOCK ||
+                    (dc.insn->id == X86_INS_XCHG && dc.x86->op_count == 2 &&
+                     (dc.x86->operands[0].type == X86_OP_MEM || dc.x86->operands[1].type == X86_OP_MEM));
         map_eip[i] = dc.pc;
         map_word[i] = (uint16_t)b->len;
         map_cc[i] = dc.cc_op == CC_OP_DYNAMIC ? CC_OP_IN_REG : (uint8_t)dc.cc_op;
@@ -219,8 +225,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
             b->nfixups = saved_fixups;
             dc.nexits = saved_exits;
             dc.nool = saved_ool;
-            if (xqm_log_enabled(LOG_UNIMP) && x86_insn_lookup(dc.insn->id))
-                xqm_log("xqm: cannot translate '%s %s' at 0x%08x: raising #UD\n",
+            if (x86_insn_lookup(dc.insn->id) && !(dc.x86->prefix[0] == X86_PREFIX_LOCK))
+                fprintf(stderr, "xqm: unsupported form of '%s %s' at 0x%08x: raising #UD\n",
                         dc.insn->mnemonic, dc.insn->op_str, dc.pc);
             gen_exception(&dc, EXCP_UD, false);
             dc.tb_ended = true;
