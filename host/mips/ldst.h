@@ -19,12 +19,15 @@ enum mem_op {
 };
 
 /*
- * dst = guest memory at address `addr` (a host register holding the 32-bit guest address, with any
- * upper bits); `scratch` is a temporary the implementation may clobber (distinct from dst and addr
- * unless noted). dst may equal addr.
+ * dst = guest memory at guest address addr + off, where `addr` is a host register holding a 32-bit
+ * guest value (any upper bits) and off a small displacement the caller folded out of the address
+ * (|off| < 32760, so an unaligned pair's second half still fits a 16-bit offset). The sum is taken
+ * without 32-bit wrap-around: user mode keeps unmapped guard space on both sides of the guest's
+ * 4 GiB, so an access that would wrap faults instead. `scratch` is a temporary the implementation
+ * may clobber (distinct from dst and addr). dst may equal addr.
  */
-void emit_guest_load(struct mips_buf *b, unsigned mop, int dst, int addr, int scratch);
-void emit_guest_store(struct mips_buf *b, unsigned mop, int src, int addr, int scratch);
+void emit_guest_load(struct mips_buf *b, unsigned mop, int dst, int addr, int16_t off, int scratch);
+void emit_guest_store(struct mips_buf *b, unsigned mop, int src, int addr, int16_t off, int scratch);
 /* User mode: host address of guest address 0, set by linux-user before anything is translated. */
 extern uint64_t guest_base;
 

@@ -28,6 +28,99 @@ static void finish_rmw(DisasContext *dc, bool store, int res, unsigned op, uint3
         gen_store_op(dc, 0, res);
 }
 
+/* The guest register of a 32-bit register operand, or -1. */
+static int reg32_operand(const DisasContext *dc, int i)
+{
+    const cs_x86_op *op = dc_op(dc, i);
+    int gpr, off, size;
+    if (op->type != X86_OP_REG || !x86_gpr(op->reg, &gpr, &off, &size) || size != 4)
+        return -1;
+    return hreg_guest(gpr);
+}
+
+/* out = a OP imm with an immediate-form MIPS instruction when imm fits one; false otherwise. */
+static bool emit_alu_imm(struct mips_buf *b, enum alu_op aop, int out, int a, int32_t imm)
+{
+    switch (aop) {
+    case ALU_ADD:
+        if (imm < -32768 || imm > 32767)
+            return false;
+        mips_addiu(b, out, a, (int16_t)imm);
+        return true;
+    case ALU_SUB:
+        if (imm < -32767 || imm > 32768)
+            return false;
+        mips_addiu(b, out, a, (int16_t)-imm);
+        return true;
+    case ALU_AND:
+    case ALU_OR:
+    case ALU_XOR:
+        if (imm < 0 || imm > 0xffff)
+            return false;
+        (aop == ALU_AND ? mips_andi : aop == ALU_OR ? mips_ori : mips_xori)(b, out, a, (uint16_t)imm);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void emit_alu_reg(struct mips_buf *b, enum alu_op aop, int out, int a, int v, int cf)
+{
+    switch (aop) {
+    case ALU_ADD: mips_addu(b, out, a, v); break;
+    case ALU_ADC: mips_addu(b, out, a, v); mips_addu(b, out, out, cf); break;
+    case ALU_SUB: mips_subu(b, out, a, v); break;
+    case ALU_SBB: mips_subu(b, out, a, v); mips_subu(b, out, out, cf); break;
+    case ALU_AND: mips_and(b, out, a, v); break;
+    case ALU_OR: mips_or(b, out, a, v); break;
+    case ALU_XOR: mips_xor(b, out, a, v); break;
+    }
+}
+
+/*
+ * The common case, a 32-bit register destination: compute straight into the guest register (or,
+ * for cmp/test, straight into CC_RES), recording the flag sources first. `add %ebx, %eax` with dead
+ * flags is a single addu; with live flags it is three moves and the addu.
+ */
+static bool gen_alu_reg32(DisasContext *dc, enum alu_op aop, bool store, unsigned op, int cf, int d)
+{
+    struct mips_buf *b = dc->b;
+    const cs_x86_op *src = dc_op(dc, 1);
+    int v = -1;
+    int32_t imm = 0;
+    bool is_imm = src->type == X86_OP_IMM;
+    if (is_imm) {
+        imm = (int32_t)src->imm;
+    } else {
+        v = gen_load_op(dc, 1, 0);
+        if (v < 0)
+            return false;
+    }
+    bool flags = flags_needed(dc, CC_ALL);
+    if (!store && !flags)
+        return true;        /* cmp/test whose flags nobody reads */
+    if (flags && cc_op_kind(op) != CC_KIND_LOGIC && is_imm) {
+        /* The immediate must sit in a register for the lazy state anyway. */
+        mips_li(b, HREG_CC_SRC2, imm);
+        v = HREG_CC_SRC2;
+        is_imm = false;
+    }
+    if (flags)
+        flags_begin(dc, CC_ALL, op, d, v);
+    int out = store ? d : HREG_CC_RES;
+    if (is_imm && !emit_alu_imm(b, aop, out, d, imm)) {
+        mips_li(b, MIPS_AT, imm);
+        emit_alu_reg(b, aop, out, flags && cc_op_kind(op) != CC_KIND_LOGIC ? HREG_CC_SRC1 : d, MIPS_AT, cf);
+    } else if (!is_imm) {
+        /* With live flags, read the destination's old value from CC_SRC1: d may alias nothing else,
+         * but keeping one source of truth makes `sub %eax, %eax` obviously right. */
+        emit_alu_reg(b, aop, out, flags && cc_op_kind(op) != CC_KIND_LOGIC ? HREG_CC_SRC1 : d, v, cf);
+    }
+    if (flags)
+        flags_end(dc, op, out);
+    return true;
+}
+
 static bool gen_alu(DisasContext *dc, enum alu_op aop, bool store)
 {
     struct mips_buf *b = dc->b;
@@ -40,20 +133,15 @@ static bool gen_alu(DisasContext *dc, enum alu_op aop, bool store)
         flags_emit_cf(dc, cf);
         kind = aop == ALU_ADC ? CC_KIND_ADC : CC_KIND_SBB;
     }
+    int d = reg32_operand(dc, 0);
+    if (d >= 0)
+        return gen_alu_reg32(dc, aop, store, CC_OP(kind, size), cf, d);
     int a = gen_load_op(dc, 0, 0);
     int v = gen_load_op(dc, 1, 0);
     if (a < 0 || v < 0)
         return false;
     int res = dc_temp(dc);
-    switch (aop) {
-    case ALU_ADD: mips_addu(b, res, a, v); break;
-    case ALU_ADC: mips_addu(b, res, a, v); mips_addu(b, res, res, cf); break;
-    case ALU_SUB: mips_subu(b, res, a, v); break;
-    case ALU_SBB: mips_subu(b, res, a, v); mips_subu(b, res, res, cf); break;
-    case ALU_AND: mips_and(b, res, a, v); break;
-    case ALU_OR: mips_or(b, res, a, v); break;
-    case ALU_XOR: mips_xor(b, res, a, v); break;
-    }
+    emit_alu_reg(b, aop, res, a, v, cf);
     finish_rmw(dc, store, res, CC_OP(kind, size), CC_ALL, a, v);
     return true;
 }
@@ -76,6 +164,15 @@ static bool gen_incdec(DisasContext *dc, bool inc)
     if (flags_needed(dc, CC_ALL & ~CC_C) && flags_needed(dc, CC_C)) {
         cf = dc_temp(dc);
         flags_emit_cf(dc, cf);
+    }
+    unsigned op = CC_OP(inc ? CC_KIND_INC : CC_KIND_DEC, size);
+    int d = reg32_operand(dc, 0);
+    if (d >= 0) {
+        bool flags = flags_begin(dc, CC_ALL & ~CC_C, op, d, cf);
+        mips_addiu(dc->b, d, d, inc ? 1 : -1);
+        if (flags)
+            flags_end(dc, op, d);
+        return true;
     }
     int a = gen_load_op(dc, 0, 0);
     if (a < 0)

@@ -131,7 +131,7 @@ bool x86_translate_ret(DisasContext *dc)
         return false;
     int esp = hreg_guest(R_ESP);
     int t = dc_temp(dc);
-    gen_ld(dc, MO_32, t, esp);
+    gen_ld(dc, MO_32 | MO_ALIGNED, t, esp);
     uint32_t pop = 4;
     if (dc->x86->op_count == 1 && dc_op(dc, 0)->type == X86_OP_IMM)
         pop += (uint32_t)dc_op(dc, 0)->imm & 0xffff;

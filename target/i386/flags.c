@@ -20,25 +20,50 @@
 enum { X86_CC_O, X86_CC_NO, X86_CC_B, X86_CC_AE, X86_CC_E, X86_CC_NE, X86_CC_BE, X86_CC_A,
        X86_CC_S, X86_CC_NS, X86_CC_P, X86_CC_NP, X86_CC_L, X86_CC_GE, X86_CC_LE, X86_CC_G };
 
-void flags_set(DisasContext *dc, uint32_t written, unsigned op, int res, int src1, int src2)
+/* Which lazy registers an op's flag formulas read (cpu.h): moves into the others are wasted. */
+static bool kind_uses_src1(enum cc_kind k) { return k != CC_KIND_LOGIC; }
+static bool kind_uses_src2(enum cc_kind k)
+{
+    return k == CC_KIND_ADD || k == CC_KIND_ADC || k == CC_KIND_SUB || k == CC_KIND_SBB ||
+           k == CC_KIND_INC || k == CC_KIND_DEC;
+}
+static bool kind_uses_res(enum cc_kind k) { return k != CC_KIND_EFLAGS; }
+
+bool flags_begin(DisasContext *dc, uint32_t written, unsigned op, int src1, int src2)
 {
     if (!flags_needed(dc, written))
-        return;
+        return false;
     struct mips_buf *b = dc->b;
-    /* The sources may be the CC registers themselves (adc reading CF...): copy src2 and src1
-     * before overwriting them, in an order that reads each before it is written. */
-    if (src1 == HREG_CC_SRC2 || src1 == HREG_CC_RES) {
+    enum cc_kind k = cc_op_kind(op);
+    /* The sources may be the CC registers themselves (adc reading CF...): move src2 first unless
+     * src1 lives in its target. */
+    if (kind_uses_src1(k) && src1 == HREG_CC_SRC2) {
         mips_move(b, MIPS_AT, src1);
         src1 = MIPS_AT;
     }
-    if (src2 != HREG_CC_SRC2)
+    if (kind_uses_src2(k) && src2 != HREG_CC_SRC2)
         mips_move(b, HREG_CC_SRC2, src2);
-    if (src1 != HREG_CC_SRC1)
+    if (kind_uses_src1(k) && src1 != HREG_CC_SRC1)
         mips_move(b, HREG_CC_SRC1, src1);
-    if (res != HREG_CC_RES)
-        mips_move(b, HREG_CC_RES, res);
+    return true;
+}
+
+void flags_end(DisasContext *dc, unsigned op, int res)
+{
+    if (kind_uses_res(cc_op_kind(op)) && res != HREG_CC_RES)
+        mips_move(dc->b, HREG_CC_RES, res);
     dc->cc_op = (int)op;
     dc->cc_op_synced = false;
+}
+
+void flags_set(DisasContext *dc, uint32_t written, unsigned op, int res, int src1, int src2)
+{
+    if (res == HREG_CC_SRC1 || res == HREG_CC_SRC2) {
+        mips_move(dc->b, MIPS_AT, res);
+        res = MIPS_AT;
+    }
+    if (flags_begin(dc, written, op, src1, src2))
+        flags_end(dc, op, res);
 }
 
 void flags_sync(DisasContext *dc)

@@ -40,6 +40,8 @@ typedef struct DisasContext {
     uint32_t temps_used;        /* host registers handed out by dc_temp */
     /* The current instruction's memory operand address, computed once for read-modify-write. */
     int ea_reg;
+    int16_t ea_off;             /* guest address = ea_reg + ea_off */
+    bool ea_aligned;            /* a stack slot: accessed as naturally aligned */
     /* LOCK (or xchg with memory): the read-modify-write of operand 0 is an ll/sc loop, see
      * operand.c. The lk_* fields carry the loop's registers from the load to the store. */
     bool locked;
@@ -77,6 +79,10 @@ bool x86_gpr(unsigned cs_reg, int *gpr, int *byte_off, int *size);
 /* Emits the effective address of memory operand i into a register (may be a guest register itself
  * when the address is just a base register). Segment bases of FS/GS are added. */
 int gen_ea(DisasContext *dc, const cs_x86_op *op);
+/* dst = the effective address of op (dst may be one of its base/index registers). */
+void gen_ea_into(DisasContext *dc, const cs_x86_op *op, int dst);
+/* Loads 32-bit memory operand i straight into dst (a guest register). */
+int gen_load_op_into(DisasContext *dc, int i, int dst);
 /* Value of operand i in a register: guest register, fresh temp, or ZERO. extend: 0 = low bits only,
  * 1 = zero-extended, -1 = sign-extended to 32 bits (and then sign-extended to 64 as always). */
 int gen_load_op(DisasContext *dc, int i, int extend);
@@ -86,6 +92,8 @@ void gen_store_op(DisasContext *dc, int i, int value);
 /* Loads/stores of guest memory through the mode's access emitter. */
 void gen_ld(DisasContext *dc, unsigned mop, int dst, int addr);
 void gen_st(DisasContext *dc, unsigned mop, int src, int addr);
+void gen_ld_off(DisasContext *dc, unsigned mop, int dst, int addr, int16_t off);
+void gen_st_off(DisasContext *dc, unsigned mop, int src, int addr, int16_t off);
 /* Writes a 32/16/8-bit value into guest GPR gpr (byte_off 1 = AH..BH). */
 void gen_write_gpr(DisasContext *dc, int gpr, int byte_off, int size, int value);
 void gen_push(DisasContext *dc, int value, int size);
@@ -98,6 +106,11 @@ static inline bool flags_needed(const DisasContext *dc, uint32_t mask)
 /* Records the lazy flag state of the current instruction (op from CC_OP(kind, size)). src2 may be
  * MIPS_ZERO. Call after anything that can fault. Does nothing if none of `written` is live. */
 void flags_set(DisasContext *dc, uint32_t written, unsigned op, int res, int src1, int src2);
+/* The same in two steps, for instructions that compute straight into a guest register: the sources
+ * are recorded before the destination is overwritten (false: flags not needed, skip flags_end),
+ * the result after. Nothing between the two may fault. */
+bool flags_begin(DisasContext *dc, uint32_t written, unsigned op, int src1, int src2);
+void flags_end(DisasContext *dc, unsigned op, int res);
 /* Makes HREG_CC_OP hold the current op (needed before exits and helper calls). */
 void flags_sync(DisasContext *dc);
 /* dst = 1 if condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc) holds, else 0. */

@@ -75,7 +75,7 @@ bool x86_translate_popf(DisasContext *dc)
     if (dc->x86->prefix[2] == X86_PREFIX_OPSIZE)
         return false;
     int v = dc_temp(dc);
-    gen_ld(dc, MO_32, v, hreg_guest(R_ESP));
+    gen_ld(dc, MO_32 | MO_ALIGNED, v, hreg_guest(R_ESP));
     gen_helper_call(dc, (void *)helper_popf, false, -1, v, -1, -1);
     mips_addiu(dc->b, hreg_guest(R_ESP), hreg_guest(R_ESP), 4);
     /* The helper rewrote the lazy state in env, which gen_helper_call reloaded. */

@@ -12,6 +12,18 @@ bool x86_translate_mov(DisasContext *dc)
         return x86_translate_mov_seg(dc);
     if (s->type == X86_OP_REG && !x86_gpr(s->reg, &gpr, &off, &size))
         return x86_translate_mov_seg(dc);
+    if (d->type == X86_OP_REG && s->type != X86_OP_REG && x86_gpr(d->reg, &gpr, &off, &size) && size == 4) {
+        /* Straight into the guest register: li for an immediate, a load for memory. A load that
+         * faults leaves the register as it was, except for an unaligned lwr/lwl pair split across
+         * an unmapped page boundary, whose first half may already have landed. */
+        int h = hreg_guest(gpr);
+        if (s->type == X86_OP_IMM) {
+            mips_li32(dc->b, h, (uint32_t)s->imm);
+            return true;
+        }
+        int v = gen_load_op_into(dc, 1, h);
+        return v >= 0;
+    }
     int v = gen_load_op(dc, 1, 0);
     if (v < 0)
         return false;
@@ -36,6 +48,11 @@ bool x86_translate_lea(DisasContext *dc)
 {
     cs_x86_op op = *dc_op(dc, 1);
     op.mem.segment = X86_REG_INVALID;
+    int gpr, off, size;
+    if (x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size) && size == 4) {
+        gen_ea_into(dc, &op, hreg_guest(gpr));
+        return true;
+    }
     int a = gen_ea(dc, &op);
     gen_store_op(dc, 0, a);
     return true;
@@ -91,7 +108,7 @@ bool x86_translate_pop(DisasContext *dc)
     }
     int esp = hreg_guest(R_ESP);
     int t = dc_temp(dc);
-    gen_ld(dc, size == 2 ? MO_16 : MO_32, t, esp);
+    gen_ld(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, t, esp);
     if (d->type == X86_OP_MEM) {
         int old = dc_temp(dc);
         mips_move(b, old, esp);
@@ -112,7 +129,7 @@ bool x86_translate_leave(DisasContext *dc)
     struct mips_buf *b = dc->b;
     int esp = hreg_guest(R_ESP), ebp = hreg_guest(R_EBP);
     int t = dc_temp(dc);
-    gen_ld(dc, MO_32, t, ebp);
+    gen_ld(dc, MO_32 | MO_ALIGNED, t, ebp);
     mips_addiu(b, esp, ebp, 4);
     mips_move(b, ebp, t);
     return true;
@@ -209,7 +226,7 @@ bool x86_translate_mov_seg(DisasContext *dc)
         if ((seg = seg_index(dc_op(dc, 0)->reg)) < 0 || seg == R_CS || seg == R_SS)
             return false;
         value = dc_temp(dc);
-        gen_ld(dc, MO_32, value, hreg_guest(R_ESP));
+        gen_ld(dc, MO_32 | MO_ALIGNED, value, hreg_guest(R_ESP));
     } else if (id == X86_INS_MOV) {
         if ((seg = seg_index(dc_op(dc, 0)->reg)) < 0 || seg == R_CS || seg == R_SS)
             return false;

@@ -29,13 +29,18 @@ static bool gen_mul1(DisasContext *dc, bool sign)
     int lo = dc_temp(dc), hi = dc_temp(dc), ovf = dc_temp(dc);
     if (size == 2) {
         (sign ? mips_mult : mips_multu)(b, eax, v);
+        if (!flags_needed(dc, CC_ALL)) {
+            mips_mflo(b, eax);
+            mips_mfhi(b, edx);
+            return true;
+        }
         mips_mflo(b, lo);
         mips_mfhi(b, hi);
         if (sign) {
             mips_sra(b, ovf, lo, 31);
             mips_xor(b, ovf, ovf, hi);
         } else {
-            mips_move(b, ovf, hi);
+            ovf = hi;
         }
         set_mul_flags(dc, size, ovf, lo);
         mips_move(b, eax, lo);
@@ -84,6 +89,11 @@ bool x86_translate_imul(DisasContext *dc)
     int lo = dc_temp(dc);
     int ovf = MIPS_ZERO;
     bool flags = flags_needed(dc, CC_ALL);
+    int gpr, off, rsize;
+    if (!flags && size == 2 && x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &rsize)) {
+        mips_mul(b, hreg_guest(gpr), x, y);
+        return true;
+    }
     if (size == 2) {
         if (flags) {
             ovf = dc_temp(dc);

@@ -62,7 +62,12 @@ static int addr_component(unsigned r)
     return hreg_guest(gpr);
 }
 
-int gen_ea(DisasContext *dc, const cs_x86_op *op)
+/*
+ * Computes base + index * scale (+ an FS/GS base) into a register and leaves in *off the
+ * displacement, when fold is set and it is small enough for the access's 16-bit offset field; the
+ * guest address is then reg + *off. 16-bit addressing wraps at 64 KiB, so it never folds.
+ */
+static int gen_ea_parts(DisasContext *dc, const cs_x86_op *op, bool fold, int16_t *off, int want)
 {
     struct mips_buf *b = dc->b;
     const x86_op_mem *m = &op->mem;
@@ -72,9 +77,16 @@ int gen_ea(DisasContext *dc, const cs_x86_op *op)
     bool seg_base = m->segment == X86_REG_FS || m->segment == X86_REG_GS;
     bool addr16 = dc->x86->addr_size == 2;
 
+    *off = 0;
+    if (fold && !addr16 && disp >= -32760 && disp <= 32760 && (base >= 0 || index >= 0)) {
+        *off = (int16_t)disp;
+        disp = 0;
+    }
     if (base >= 0 && index < 0 && disp == 0 && !seg_base && !addr16)
         return base;
-    int t = dc_temp(dc);
+    /* Build the address in `want` when the caller names a register that is not an input. */
+    bool own = want >= 0 && want != base && want != index;
+    int t = own ? want : dc_temp(dc);
     int cur = MIPS_ZERO;
     if (index >= 0) {
         int shift = m->scale == 8 ? 3 : m->scale == 4 ? 2 : m->scale == 2 ? 1 : 0;
@@ -86,9 +98,9 @@ int gen_ea(DisasContext *dc, const cs_x86_op *op)
         }
     }
     if (base >= 0) {
-        if (cur == MIPS_ZERO)
+        if (cur == MIPS_ZERO) {
             cur = base;
-        else {
+        } else {
             mips_addu(b, t, cur, base);
             cur = t;
         }
@@ -113,24 +125,66 @@ int gen_ea(DisasContext *dc, const cs_x86_op *op)
         mips_addu(b, t, cur, MIPS_AT);
         cur = t;
     }
-    if (cur != t)
-        mips_move(b, t, cur);
+    if (cur != t) {
+        if (!own)
+            dc_temp_free(dc, t);
+        return cur;
+    }
     return t;
 }
 
-void gen_ld(DisasContext *dc, unsigned mop, int dst, int addr)
+void gen_ea_into(DisasContext *dc, const cs_x86_op *op, int dst)
+{
+    int16_t off;
+    int r = gen_ea_parts(dc, op, true, &off, dst);
+    if (off != 0)
+        mips_addiu(dc->b, dst, r, off);
+    else if (r != dst)
+        mips_move(dc->b, dst, r);
+}
+
+int gen_ea(DisasContext *dc, const cs_x86_op *op)
+{
+    int16_t off;
+    int r = gen_ea_parts(dc, op, false, &off, -1);
+    if (r == addr_component(op->mem.base) || r == addr_component(op->mem.index)) {
+        /* Callers may modify the result (bt's bit-string offset): hand out a copy. */
+        int t = dc_temp(dc);
+        mips_move(dc->b, t, r);
+        return t;
+    }
+    return r;
+}
+
+/* Sets dc->ea_reg/ea_off/ea_mop for memory operand op, once per instruction. */
+static void dc_set_mem_operand(DisasContext *dc, const cs_x86_op *op)
+{
+    if (dc->ea_reg >= 0)
+        return;
+    dc->ea_reg = gen_ea_parts(dc, op, !dc->locked, &dc->ea_off, -1);
+    /* Stack slots (esp/ebp based, displacement a multiple of the size) are taken as aligned. */
+    int base = addr_component(op->mem.base);
+    bool stack = (base == hreg_guest(R_ESP) || base == hreg_guest(R_EBP)) && op->mem.index == X86_REG_INVALID &&
+                 dc->x86->addr_size != 2 && op->mem.disp % (op->size ? op->size : 1) == 0;
+    dc->ea_aligned = stack;
+}
+
+void gen_ld_off(DisasContext *dc, unsigned mop, int dst, int addr, int16_t off)
 {
     int s = dc_temp(dc);
-    emit_guest_load(dc->b, mop, dst, addr, s);
+    emit_guest_load(dc->b, mop, dst, addr, off, s);
     dc_temp_free(dc, s);
 }
 
-void gen_st(DisasContext *dc, unsigned mop, int src, int addr)
+void gen_st_off(DisasContext *dc, unsigned mop, int src, int addr, int16_t off)
 {
     int s = dc_temp(dc);
-    emit_guest_store(dc->b, mop, src, addr, s);
+    emit_guest_store(dc->b, mop, src, addr, off, s);
     dc_temp_free(dc, s);
 }
+
+void gen_ld(DisasContext *dc, unsigned mop, int dst, int addr) { gen_ld_off(dc, mop, dst, addr, 0); }
+void gen_st(DisasContext *dc, unsigned mop, int src, int addr) { gen_st_off(dc, mop, src, addr, 0); }
 
 static unsigned mop_of_size(int size, int extend)
 {
@@ -161,7 +215,7 @@ static void gen_locked_load(DisasContext *dc, int size, int extend, int dst)
         mips_andi(b, mis, host, (uint16_t)(size - 1));
         mips_beqz(b, mis, fast);
         mips_nop(b);
-        emit_guest_load(b, size == 2 ? MO_16 : MO_32, dst, dc->ea_reg, host);
+        emit_guest_load(b, size == 2 ? MO_16 : MO_32, dst, dc->ea_reg, 0, host);
         mips_b(b, join);
         mips_nop(b);
     }
@@ -227,7 +281,7 @@ static void gen_locked_store(DisasContext *dc, int value)
         mips_b(b, done);
         mips_nop(b);
         mips_bind_label(b, slow);
-        emit_guest_store(b, size == 2 ? MO_16 : MO_32, value, dc->ea_reg, t);
+        emit_guest_store(b, size == 2 ? MO_16 : MO_32, value, dc->ea_reg, 0, t);
     }
     mips_bind_label(b, done);
     mips_sync(b);
@@ -277,20 +331,28 @@ int gen_load_op(DisasContext *dc, int i, int extend)
         return t;
     }
     case X86_OP_MEM: {
-        if (dc->ea_reg < 0)
-            dc->ea_reg = gen_ea(dc, op);
+        dc_set_mem_operand(dc, op);
         int t = dc_temp(dc);
         if (dc->locked && i == 0 && size <= 4)
             gen_locked_load(dc, size, extend, t);
         else if (dc->locked && i == 1 && size <= 4 && dc_op(dc, 0)->type != X86_OP_MEM)
             gen_locked_load(dc, size, extend, t);        /* xchg reg, mem */
         else
-            gen_ld(dc, mop_of_size(size, extend), t, dc->ea_reg);
+            gen_ld_off(dc, mop_of_size(size, extend) | (dc->ea_aligned ? MO_ALIGNED : 0), t, dc->ea_reg, dc->ea_off);
         return t;
     }
     default:
         return -1;
     }
+}
+
+int gen_load_op_into(DisasContext *dc, int i, int dst)
+{
+    const cs_x86_op *op = dc_op(dc, i);
+    xqm_assert(op->type == X86_OP_MEM && op->size == 4 && !dc->locked);
+    dc_set_mem_operand(dc, op);
+    gen_ld_off(dc, MO_32 | (dc->ea_aligned ? MO_ALIGNED : 0), dst, dc->ea_reg, dc->ea_off);
+    return dst;
 }
 
 void gen_write_gpr(DisasContext *dc, int gpr, int byte_off, int size, int value)
@@ -314,12 +376,11 @@ void gen_store_op(DisasContext *dc, int i, int value)
         gen_write_gpr(dc, gpr, off, size, value);
     } else {
         xqm_assert(op->type == X86_OP_MEM);
-        if (dc->ea_reg < 0)
-            dc->ea_reg = gen_ea(dc, op);
+        dc_set_mem_operand(dc, op);
         if (dc->locked)
             gen_locked_store(dc, value);
         else
-            gen_st(dc, mop_of_size(op->size, 0), value, dc->ea_reg);
+            gen_st_off(dc, mop_of_size(op->size, 0) | (dc->ea_aligned ? MO_ALIGNED : 0), value, dc->ea_reg, dc->ea_off);
     }
 }
 
@@ -329,7 +390,7 @@ void gen_push(DisasContext *dc, int value, int size)
     int esp = hreg_guest(R_ESP);
     int a = dc_temp(dc);
     mips_addiu(b, a, esp, (int16_t)-size);
-    gen_st(dc, size == 2 ? MO_16 : MO_32, value, a);
+    gen_st(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, value, a);
     mips_move(b, esp, a);
     dc_temp_free(dc, a);
 }

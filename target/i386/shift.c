@@ -57,10 +57,23 @@ static bool gen_shift(DisasContext *dc, enum shift_op sop)
     int count = shift_count(dc, &creg);
     if (count == 0)
         return true;
+    unsigned op = CC_OP(sop == SHIFT_SHL ? CC_KIND_SHL : CC_KIND_SAR, size);
+    const cs_x86_op *dst = dc_op(dc, 0);
+    int gpr, off, rsize;
+    if (count > 0 && dst->type == X86_OP_REG && x86_gpr(dst->reg, &gpr, &off, &rsize) && rsize == 4) {
+        /* 32-bit register by an immediate: shift in place, CC_SRC1 gets the count-1 shift first. */
+        int d = hreg_guest(gpr);
+        bool flags = flags_needed(dc, CC_ALL);
+        if (flags)
+            emit_shift_imm(b, sop, HREG_CC_SRC1, d, count - 1);
+        emit_shift_imm(b, sop, d, d, count);
+        if (flags)
+            flags_end(dc, op, d);
+        return true;
+    }
     int a = load_shift_operand(dc, sop);
     if (a < 0)
         return false;
-    unsigned op = CC_OP(sop == SHIFT_SHL ? CC_KIND_SHL : CC_KIND_SAR, size);
     int res = dc_temp(dc);
     if (count > 0) {
         emit_shift_imm(b, sop, res, a, count);

@@ -211,6 +211,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         dc.flags_live_after = live_after[i];
         dc.temps_used = 0;
         dc.ea_reg = -1;
+        dc.ea_off = 0;
+        dc.ea_aligned = false;
         dc.locked = dc.x86->prefix[0] == X86_PREFIX_LOCK ||
                     (dc.insn->id == X86_INS_XCHG && dc.x86->op_count == 2 &&
                      (dc.x86->operands[0].type == X86_OP_MEM || dc.x86->operands[1].type == X86_OP_MEM));
