@@ -69,6 +69,7 @@ run: setup
 -include tests/user/tests.mk
 -include tests/unit/unit.mk
 -include tests/difftest/difftest.mk
+-include tools/bench/bench.mk
 
 check: all tests-user unit-tests
 	bash tests/run-all.sh
@@ -78,4 +79,4 @@ clean:
 	       $(BUILD)/tests $(BUILD)/*.a $(BUILD)/xqm-*
 
 .PHONY: all setup run check clean
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(CORE_OBJS:.o=.d) $(USER_OBJS:.o=.d)

@@ -99,6 +99,9 @@ static bool gen_alu_reg32(DisasContext *dc, enum alu_op aop, bool store, unsigne
     bool flags = flags_needed(dc, CC_ALL);
     if (!store && !flags)
         return true;        /* cmp/test whose flags nobody reads */
+    if (!store && (aop == ALU_SUB || aop == ALU_AND) &&
+        flags_try_fuse_compare(dc, aop == ALU_AND, d, v, is_imm, imm))
+        return true;
     if (flags && cc_op_kind(op) != CC_KIND_LOGIC && is_imm) {
         /* The immediate must sit in a register for the lazy state anyway. */
         mips_li(b, HREG_CC_SRC2, imm);

@@ -417,8 +417,117 @@ void flags_emit_cond(DisasContext *dc, int cc, int dst)
         mips_xori(b, dst, dst, 1);
 }
 
+static bool fusable(bool logic, int base)
+{
+    if (logic)
+        return base == X86_CC_E || base == X86_CC_S || base == X86_CC_L || base == X86_CC_LE;
+    return base == X86_CC_E || base == X86_CC_B || base == X86_CC_BE || base == X86_CC_L ||
+           base == X86_CC_LE || base == X86_CC_S;
+}
+
+bool flags_try_fuse_compare(DisasContext *dc, bool logic, int a, int b, bool is_imm, int32_t imm)
+{
+    const cs_insn *next = dc->next_insn;
+    /* Only a Jcc: setcc/cmovcc share condition codes but read the flags through flags_emit_cond. */
+    const struct x86_insn_row *row = next ? x86_insn_lookup(next->id) : NULL;
+    int cc = row && row->translate == x86_translate_jcc ? x86_cond_of(next->id) : -1;
+    if (cc < 0 || (dc->next_live_after & CC_ALL) || !fusable(logic, cc & ~1))
+        return false;
+    dc->pending_cmp.valid = true;
+    dc->pending_cmp.logic = logic;
+    dc->pending_cmp.a = a;
+    dc->pending_cmp.b = b;
+    dc->pending_cmp.is_imm = is_imm;
+    dc->pending_cmp.imm = imm;
+    return true;
+}
+
+/* b operand of a pending compare in a register (the immediate goes through at). */
+static int pending_b(DisasContext *dc)
+{
+    if (!dc->pending_cmp.is_imm)
+        return dc->pending_cmp.b;
+    if (dc->pending_cmp.imm == 0)
+        return MIPS_ZERO;
+    mips_li(dc->b, MIPS_AT, dc->pending_cmp.imm);
+    return MIPS_AT;
+}
+
+static bool fits16(int64_t v) { return v >= -32768 && v <= 32767; }
+
+/*
+ * Branch on a pending cmp/test. Operands are sign-extended 32-bit values, so signed compares work
+ * as they are and unsigned ones too (sign extension keeps the unsigned order of 32-bit values).
+ */
+static void emit_pending_branch(DisasContext *dc, int cc, mips_label l)
+{
+    struct mips_buf *b = dc->b;
+    int base = cc & ~1;
+    bool inv = cc & 1;
+    int a = dc->pending_cmp.a;
+    bool is_imm = dc->pending_cmp.is_imm;
+    int64_t imm = dc->pending_cmp.imm;
+    dc->pending_cmp.valid = false;
+    if (dc->pending_cmp.logic) {
+        int r = a;
+        if (is_imm && imm >= 0 && imm <= 0xffff) {
+            mips_andi(b, MIPS_AT, a, (uint16_t)imm);
+            r = MIPS_AT;
+        } else if (is_imm || dc->pending_cmp.b != a) {
+            int v = pending_b(dc);
+            mips_and(b, MIPS_AT, a, v);
+            r = MIPS_AT;
+        }
+        switch (base) {
+        case X86_CC_E: (inv ? mips_bnez : mips_beqz)(b, r, l); break;
+        case X86_CC_S:
+        case X86_CC_L: (inv ? mips_bgez : mips_bltz)(b, r, l); break;
+        default: (inv ? mips_bgtz : mips_blez)(b, r, l); break;    /* LE: ZF | SF */
+        }
+        mips_nop(b);
+        return;
+    }
+    switch (base) {
+    case X86_CC_E:
+        (inv ? mips_bne : mips_beq)(b, a, pending_b(dc), l);
+        break;
+    case X86_CC_S:
+        mips_subu(b, MIPS_AT, a, pending_b(dc));
+        (inv ? mips_bgez : mips_bltz)(b, MIPS_AT, l);
+        break;
+    case X86_CC_L:
+    case X86_CC_B: {
+        bool u = base == X86_CC_B;
+        if (is_imm && fits16(imm))
+            (u ? mips_sltiu : mips_slti)(b, MIPS_AT, a, (int16_t)imm);
+        else
+            (u ? mips_sltu : mips_slt)(b, MIPS_AT, a, pending_b(dc));
+        (inv ? mips_beqz : mips_bnez)(b, MIPS_AT, l);
+        break;
+    }
+    default: {  /* LE / BE: a <= b is !(b < a), or a < imm + 1 */
+        bool u = base == X86_CC_BE;
+        bool wraps = u ? (uint32_t)imm == 0xffffffffu : imm == 0x7fffffff;
+        if (is_imm && fits16(imm + 1) && !wraps) {
+            (u ? mips_sltiu : mips_slti)(b, MIPS_AT, a, (int16_t)(imm + 1));
+            (inv ? mips_beqz : mips_bnez)(b, MIPS_AT, l);
+        } else {
+            int v = pending_b(dc);
+            (u ? mips_sltu : mips_slt)(b, MIPS_AT, v, a);
+            (inv ? mips_bnez : mips_beqz)(b, MIPS_AT, l);
+        }
+        break;
+    }
+    }
+    mips_nop(b);
+}
+
 void flags_emit_branch(DisasContext *dc, int cc, mips_label l)
 {
+    if (dc->pending_cmp.valid) {
+        emit_pending_branch(dc, cc, l);
+        return;
+    }
     struct mips_buf *b = dc->b;
     int base = cc & ~1;
     bool invert = cc & 1;

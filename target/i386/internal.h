@@ -33,6 +33,11 @@ typedef struct DisasContext {
     uint32_t pc;                /* eip of the current instruction */
     uint32_t next_pc;
     uint32_t flags_live_after;  /* CC_* bits some later instruction may read */
+    const cs_insn *next_insn;   /* the following instruction of this TB, or NULL */
+    uint32_t next_live_after;   /* its flags_live_after */
+    /* A cmp/test whose flags only the next jcc reads: no lazy state is recorded and the jcc
+     * branches on the operands directly (flags.c). */
+    struct { bool valid, logic, is_imm; int a, b; int32_t imm; } pending_cmp;
     int cc_op;                  /* lazy op known at translation time, or CC_OP_DYNAMIC */
     bool cc_op_synced;          /* HREG_CC_OP already holds cc_op */
     bool tb_ended;              /* the instruction ended the TB (it emitted its exits) */
@@ -64,6 +69,15 @@ struct x86_insn_row {
 };
 /* The row for a capstone instruction id, or NULL if xqm does not translate it. */
 const struct x86_insn_row *x86_insn_lookup(unsigned cs_id);
+
+/* --- analysis (liveness.c) --- */
+/* live_after[i] = the arithmetic flags some instruction after in[i] may read before they are
+ * overwritten, looking into the TB's successors where they are known. */
+void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_after);
+/* The capstone handle the translator decodes with (translate.c). */
+csh x86_cs_handle(void);
+/* Whether an instruction ends a TB (a jump, call, return or interrupt). */
+bool x86_is_control_transfer(const cs_insn *insn);
 
 /* --- temporaries and small emit helpers (translate.c) --- */
 int dc_temp(DisasContext *dc);
@@ -111,6 +125,10 @@ void flags_set(DisasContext *dc, uint32_t written, unsigned op, int res, int src
  * the result after. Nothing between the two may fault. */
 bool flags_begin(DisasContext *dc, uint32_t written, unsigned op, int src1, int src2);
 void flags_end(DisasContext *dc, unsigned op, int res);
+/* For cmp (logic = false) or test of 32-bit a with register b or immediate imm: true if the next
+ * instruction is a jcc that alone reads these flags and can branch on the operands directly; the
+ * comparison is then left pending for it. */
+bool flags_try_fuse_compare(DisasContext *dc, bool logic, int a, int b, bool is_imm, int32_t imm);
 /* Makes HREG_CC_OP hold the current op (needed before exits and helper calls). */
 void flags_sync(DisasContext *dc);
 /* dst = 1 if condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc) holds, else 0. */

@@ -33,6 +33,11 @@ static const int temp_pool[] = {
     MIPS_T9,
 };
 
+csh x86_cs_handle(void)
+{
+    return cs_handle;
+}
+
 void x86_translate_init(void)
 {
     if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs_handle) != CS_ERR_OK)
@@ -70,35 +75,6 @@ int dc_temp(DisasContext *dc)
 void dc_temp_free(DisasContext *dc, int reg)
 {
     dc->temps_used &= ~(1u << reg);
-}
-
-/*
- * Backward liveness of the arithmetic flags over the decoded TB: live_after[i] is the set of flags
- * some instruction after i may read before overwriting them. Everything is live at the TB's end
- * (the successor is unknown), which is what the lazy form handles cheaply.
- */
-static void flags_liveness(cs_insn *const *in, int n, uint16_t *live_after)
-{
-    uint16_t live = CC_ALL;
-    for (int i = n - 1; i >= 0; i--) {
-        live_after[i] = live;
-        const struct x86_insn_row *row = x86_insn_lookup(in[i]->id);
-        if (!row) {
-            live = CC_ALL;
-            continue;
-        }
-        uint16_t written = row->flags_written;
-        uint16_t read = row->flags_read;
-        /* A shift by an immediate count is static; by CL, or a rep cmps/scas, may keep all flags. */
-        const cs_x86 *x = &in[i]->detail->x86;
-        if (row->may_keep) {
-            const cs_x86_op *last = x->op_count > 0 ? &x->operands[x->op_count - 1] : NULL;
-            bool static_count = last && last->type == X86_OP_IMM && (last->imm & 31) != 0 && x->prefix[0] == 0;
-            if (!static_count)
-                read = CC_ALL;
-        }
-        live = (uint16_t)((live & ~written) | read);
-    }
 }
 
 static void log_in_asm(cs_insn *const *in, int n)
@@ -151,11 +127,7 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
         n++;
         if (x86_insn_lookup(insns[n - 1]->id) == NULL)
             break;      /* it becomes a #UD exit: nothing after it can run */
-        if (cs_insn_group(cs_handle, insns[n - 1], X86_GRP_JUMP) ||
-            cs_insn_group(cs_handle, insns[n - 1], X86_GRP_CALL) ||
-            cs_insn_group(cs_handle, insns[n - 1], X86_GRP_RET) ||
-            cs_insn_group(cs_handle, insns[n - 1], X86_GRP_INT) ||
-            cs_insn_group(cs_handle, insns[n - 1], X86_GRP_IRET))
+        if (x86_is_control_transfer(insns[n - 1]))
             break;
     }
     /* An undecodable first byte on an executable page is #UD; a truncated one at the end of the
@@ -190,7 +162,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     int n = decode_tb(env, tb->pc, fault_exception);
     if (n == 0)
         return false;
-    flags_liveness(insns, n, live_after);
+    flags_liveness(env, insns, n, live_after);
     if (xqm_log_enabled(LOG_IN_ASM))
         log_in_asm(insns, n);
 
@@ -209,6 +181,10 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         dc.pc = (uint32_t)insns[i]->address;
         dc.next_pc = dc.pc + insns[i]->size;
         dc.flags_live_after = live_after[i];
+        dc.next_insn = i + 1 < n ? insns[i + 1] : NULL;
+        dc.next_live_after = i + 1 < n ? live_after[i + 1] : CC_ALL;
+        dc.pending_cmp.valid = dc.pending_cmp.valid && dc.insn->id != X86_INS_INVALID &&
+                               x86_cond_of(dc.insn->id) >= 0;
         dc.temps_used = 0;
         dc.ea_reg = -1;
         dc.ea_off = 0;

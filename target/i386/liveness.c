@@ -1,0 +1,113 @@
+/*
+ * Flag liveness: which arithmetic flags an instruction's result may be read for.
+ *
+ * Backward over the TB, starting from what the TB's successors need. A successor's need is found
+ * by decoding a few of its instructions straight-line: the flags it reads before overwriting them.
+ * Successors are known for direct jumps, jcc (both ways), direct calls and fall-through; after an
+ * indirect jump, a return or an interrupt every flag is taken as live.
+ *
+ * Consequence worth knowing: when a flag is dead at a TB exit, its value is not recorded, so a
+ * signal handler that inspects eflags in its ucontext at a fault right after may see an older value
+ * for a flag the program never reads. Everything the program itself can observe is exact.
+ */
+#include "common/mode.h"
+#include "target/i386/internal.h"
+
+enum { SUCCESSOR_SCAN_INSNS = 8 };
+
+bool x86_is_control_transfer(const cs_insn *insn)
+{
+    csh h = x86_cs_handle();
+    return cs_insn_group(h, insn, X86_GRP_JUMP) || cs_insn_group(h, insn, X86_GRP_CALL) ||
+           cs_insn_group(h, insn, X86_GRP_RET) || cs_insn_group(h, insn, X86_GRP_INT) ||
+           cs_insn_group(h, insn, X86_GRP_IRET);
+}
+
+/* Flags read and definitely written by one instruction (a shift by CL may write nothing). */
+static void insn_flags(const cs_insn *insn, const struct x86_insn_row *row, uint16_t *read, uint16_t *written)
+{
+    *read = row->flags_read;
+    *written = row->flags_written;
+    if (row->may_keep) {
+        const cs_x86 *x = &insn->detail->x86;
+        const cs_x86_op *last = x->op_count > 0 ? &x->operands[x->op_count - 1] : NULL;
+        bool static_count = last && last->type == X86_OP_IMM && (last->imm & 31) != 0 && x->prefix[0] == 0;
+        if (!static_count) {
+            *read = CC_ALL;
+            *written = 0;
+        }
+    }
+}
+
+/* The flags the code at pc may read before writing them. */
+static uint16_t successor_needs(CPUX86State *env, uint32_t pc)
+{
+    static cs_insn *insn;
+    csh h = x86_cs_handle();
+    if (!insn)
+        insn = cs_malloc(h);
+    uint16_t needed = 0, killed = 0;
+    for (int k = 0; k < SUCCESSOR_SCAN_INSNS; k++) {
+        uint32_t avail;
+        const uint8_t *code = mode_code_bytes(env, pc, &avail);
+        if (!code || avail == 0)
+            break;
+        size_t size = avail > 16 ? 16 : avail;
+        uint64_t addr = pc;
+        if (!cs_disasm_iter(h, &code, &size, &addr, insn))
+            break;
+        const struct x86_insn_row *row = x86_insn_lookup(insn->id);
+        if (!row)
+            break;
+        uint16_t read, written;
+        insn_flags(insn, row, &read, &written);
+        needed |= read & ~killed;
+        killed |= written;
+        if (killed == CC_ALL || x86_is_control_transfer(insn))
+            break;
+        pc += insn->size;
+    }
+    return (uint16_t)((needed | ~killed) & CC_ALL);
+}
+
+/* Flags live when the TB ends after `last`. */
+static uint16_t tb_live_out(CPUX86State *env, const cs_insn *last)
+{
+    const struct x86_insn_row *row = x86_insn_lookup(last->id);
+    uint32_t next = (uint32_t)last->address + last->size;
+    const cs_x86 *x = &last->detail->x86;
+    if (!row)
+        return CC_ALL;
+    if (!x86_is_control_transfer(last))
+        return successor_needs(env, next);
+    bool direct = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
+    switch (last->id) {
+    case X86_INS_JMP:
+    case X86_INS_CALL:
+        return direct ? successor_needs(env, (uint32_t)x->operands[0].imm) : CC_ALL;
+    default:
+        if (x86_cond_of(last->id) >= 0 || last->id == X86_INS_LOOP || last->id == X86_INS_LOOPE ||
+            last->id == X86_INS_LOOPNE || last->id == X86_INS_JECXZ || last->id == X86_INS_JCXZ) {
+            if (!direct)
+                return CC_ALL;
+            return (uint16_t)(successor_needs(env, next) | successor_needs(env, (uint32_t)x->operands[0].imm));
+        }
+        return CC_ALL;
+    }
+}
+
+void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_after)
+{
+    uint16_t live = tb_live_out(env, in[n - 1]);
+    for (int i = n - 1; i >= 0; i--) {
+        live_after[i] = live;
+        const struct x86_insn_row *row = x86_insn_lookup(in[i]->id);
+        if (!row) {
+            live = CC_ALL;
+            continue;
+        }
+        uint16_t read, written;
+        insn_flags(in[i], row, &read, &written);
+        live = (uint16_t)((live & ~written) | read);
+    }
+}
