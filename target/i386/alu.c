@@ -140,8 +140,21 @@ static bool gen_alu(DisasContext *dc, enum alu_op aop, bool store)
     if (d >= 0)
         return gen_alu_reg32(dc, aop, store, CC_OP(kind, size), cf, d);
     int a = gen_load_op(dc, 0, 0);
+    if (a < 0)
+        return false;
+    if (!store && size == 2 && (aop == ALU_SUB || aop == ALU_AND)) {
+        /* cmp/test of a 32-bit memory operand: try the fused compare-and-branch as above. */
+        const cs_x86_op *src = dc_op(dc, 1);
+        bool is_imm = src->type == X86_OP_IMM;
+        int v = is_imm ? MIPS_ZERO : gen_load_op(dc, 1, 0);
+        if (v < 0)
+            return false;
+        if (!flags_needed(dc, CC_ALL) ||
+            flags_try_fuse_compare(dc, aop == ALU_AND, a, v, is_imm, is_imm ? (int32_t)src->imm : 0))
+            return true;
+    }
     int v = gen_load_op(dc, 1, 0);
-    if (a < 0 || v < 0)
+    if (v < 0)
         return false;
     int res = dc_temp(dc);
     emit_alu_reg(b, aop, res, a, v, cf);

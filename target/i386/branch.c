@@ -35,7 +35,9 @@ bool x86_translate_jcc(DisasContext *dc)
     if (cc < 0 || is_op16(dc))
         return false;
     mips_label taken = mips_new_label(dc->b);
-    flags_sync(dc);
+    /* Both exits need the same CC_OP: sync once, before the paths split. */
+    if (dc->flags_live_after & CC_ALL)
+        flags_sync(dc);
     flags_emit_branch(dc, cc, taken);
     gen_goto_eip(dc, dc->next_pc);
     mips_bind_label(dc->b, taken);

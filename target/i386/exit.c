@@ -19,7 +19,10 @@ void gen_goto_eip(DisasContext *dc, uint32_t target)
     struct mips_buf *b = dc->b;
     int n = dc->nexits++;
     xqm_assert(n < 2);
-    flags_sync(dc);
+    /* When no successor reads the flags, HREG_CC_OP may keep an older op: the pair it forms with
+     * the CC registers is still a valid lazy state, just one whose values nobody will look at. */
+    if (dc->flags_live_after & CC_ALL)
+        flags_sync(dc);
     dc->tb->jmp_insn[n] = (uint16_t)b->len;
     /* Initially the j lands on the stub right after its delay slot. */
     mips_j(b, (uint64_t)(uintptr_t)(b->words + b->len + 2));

@@ -388,9 +388,7 @@ void gen_push(DisasContext *dc, int value, int size)
 {
     struct mips_buf *b = dc->b;
     int esp = hreg_guest(R_ESP);
-    int a = dc_temp(dc);
-    mips_addiu(b, a, esp, (int16_t)-size);
-    gen_st(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, value, a);
-    mips_move(b, esp, a);
-    dc_temp_free(dc, a);
+    /* Store below esp through the folded offset, then move esp: a faulting push changes nothing. */
+    gen_st_off(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, value, esp, (int16_t)-size);
+    mips_addiu(b, esp, esp, (int16_t)-size);
 }
