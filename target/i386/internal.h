@@ -247,6 +247,22 @@ bool x86_translate_popf(DisasContext *dc);
 bool x86_translate_lahf(DisasContext *dc);
 bool x86_translate_sahf(DisasContext *dc);
 bool x86_translate_mov_seg(DisasContext *dc);
+bool x86_translate_xlat(DisasContext *dc);
+bool x86_translate_into(DisasContext *dc);
+bool x86_translate_bound(DisasContext *dc);
+bool x86_translate_privileged(DisasContext *dc);
+bool x86_translate_daa(DisasContext *dc);
+bool x86_translate_das(DisasContext *dc);
+bool x86_translate_aaa(DisasContext *dc);
+bool x86_translate_aas(DisasContext *dc);
+bool x86_translate_aam(DisasContext *dc);
+bool x86_translate_aad(DisasContext *dc);
+bool x86_translate_salc(DisasContext *dc);
+bool x86_translate_pusha(DisasContext *dc);
+bool x86_translate_popa(DisasContext *dc);
+bool x86_translate_enter(DisasContext *dc);
+bool x86_translate_rcl(DisasContext *dc);
+bool x86_translate_rcr(DisasContext *dc);
 
 /* --- C helpers called from translated code (helper.c) --- */
 uint64_t helper_cc_compute_all(CPUX86State *env);
@@ -255,5 +271,7 @@ uint64_t helper_rdtsc(CPUX86State *env);
 uint64_t helper_load_seg(CPUX86State *env, uint64_t seg, uint64_t selector);
 uint64_t helper_popf(CPUX86State *env, uint64_t value, uint64_t unused);
 uint64_t helper_read_eflags(CPUX86State *env);
+uint64_t helper_bcd(CPUX86State *env, uint64_t op, uint64_t imm);
+uint64_t helper_rcl(CPUX86State *env, uint64_t value, uint64_t count_size);
 
 #endif

@@ -114,3 +114,62 @@ bool x86_translate_rdtsc(DisasContext *dc)
     gen_helper_call(dc, (void *)helper_rdtsc, true, -1, -1, -1, -1);
     return true;
 }
+
+/* xlat: AL = [seg:ebx + zero-extended AL] (DS unless overridden). */
+bool x86_translate_xlat(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    if (dc->x86->addr_size == 2)
+        return false;
+    int a = dc_temp(dc), v = dc_temp(dc);
+    mips_andi(b, a, hreg_guest(R_EAX), 0xff);
+    mips_addu(b, a, a, hreg_guest(R_EBX));
+    if (dc->x86->op_count == 1 && dc_op(dc, 0)->type == X86_OP_MEM &&
+        (dc_op(dc, 0)->mem.segment == X86_REG_FS || dc_op(dc, 0)->mem.segment == X86_REG_GS)) {
+        int seg = dc_op(dc, 0)->mem.segment == X86_REG_FS ? R_FS : R_GS;
+        mips_lw(b, MIPS_AT, HREG_ENV, (int16_t)(offsetof(CPUX86State, segs) + seg * sizeof(struct x86_segment) +
+                                                offsetof(struct x86_segment, base)));
+        mips_addu(b, a, a, MIPS_AT);
+    }
+    gen_ld(dc, MO_8, v, a);
+    gen_write_gpr(dc, R_EAX, 0, 1, v);
+    return true;
+}
+
+/* into: #OF (SIGSEGV under Linux) when OF is set. */
+bool x86_translate_into(DisasContext *dc)
+{
+    int t = dc_temp(dc);
+    flags_emit_cond(dc, 0, t);
+    mips_label of = gen_exception_label(dc, EXCP_OF);
+    mips_bnez(dc->b, t, of);
+    mips_nop(dc->b);
+    return true;
+}
+
+/* bound r32, m32&32: #BR unless m[0] <= r <= m[1], signed (SDM vol. 2, BOUND). */
+bool x86_translate_bound(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    if (dc_op_size(dc, 0) != 4 || dc_op(dc, 1)->type != X86_OP_MEM)
+        return false;
+    int r = gen_load_op(dc, 0, 0);
+    int ea = gen_ea(dc, dc_op(dc, 1));
+    int lo = dc_temp(dc), hi = dc_temp(dc);
+    gen_ld_off(dc, MO_32, lo, ea, 0);
+    gen_ld_off(dc, MO_32, hi, ea, 4);
+    mips_label br = gen_exception_label(dc, EXCP_BR);
+    mips_slt(b, MIPS_AT, r, lo);
+    mips_bnez(b, MIPS_AT, br);
+    mips_slt(b, MIPS_AT, hi, r);
+    mips_bnez(b, MIPS_AT, br);
+    mips_nop(b);
+    return true;
+}
+
+/* Instructions that need CPL 0 (or IOPL 3): #GP in Linux user space, i.e. SIGSEGV. */
+bool x86_translate_privileged(DisasContext *dc)
+{
+    gen_exception(dc, EXCP_GP, false);
+    return true;
+}

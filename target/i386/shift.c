@@ -284,3 +284,71 @@ static bool gen_shxd(DisasContext *dc, bool left)
 
 bool x86_translate_shld(DisasContext *dc) { return gen_shxd(dc, true); }
 bool x86_translate_shrd(DisasContext *dc) { return gen_shxd(dc, false); }
+
+/*
+ * rcl/rcr rotate through CF (SDM vol. 2, RCL/RCR): the count is masked to 5 bits and, for 8/16-bit
+ * operands, taken modulo 9/17. A C helper does the rotation; it returns the result and leaves the
+ * new eflags in env->helper_out, which become the lazy state only after the result is stored.
+ * With a masked count of 0 the flags it returns are the old ones.
+ */
+uint64_t helper_rcl(CPUX86State *env, uint64_t value, uint64_t args)
+{
+    unsigned count = args & 31, width = 8u << ((args >> 8) & 3);
+    bool right = args & (1 << 10);
+    uint32_t fl = cc_compute_all(env);
+    uint64_t mask = width == 32 ? 0xffffffffu : (1u << width) - 1;
+    uint64_t v = value & mask, cf = fl & CC_C;
+    unsigned n = width == 32 ? count : count % (width + 1);
+    if (count == 1 && right)
+        fl = (fl & ~CC_O) | ((((v >> (width - 1)) ^ cf) & 1) ? CC_O : 0);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t out;
+        if (right) {
+            out = v & 1;
+            v = (v >> 1) | (cf << (width - 1));
+        } else {
+            out = (v >> (width - 1)) & 1;
+            v = ((v << 1) | cf) & mask;
+        }
+        cf = out;
+    }
+    if (count != 0)
+        fl = (fl & ~CC_C) | (uint32_t)cf;
+    if (count == 1 && !right)
+        fl = (fl & ~CC_O) | ((((v >> (width - 1)) ^ cf) & 1) ? CC_O : 0);
+    env->helper_out = fl;
+    return (uint32_t)(int32_t)(uint32_t)v;
+}
+
+static bool gen_rotate_carry(DisasContext *dc, bool right)
+{
+    struct mips_buf *b = dc->b;
+    int creg = -1;
+    int count = shift_count(dc, &creg);
+    if (count == 0)
+        return true;
+    int v = gen_load_op(dc, 0, 1);
+    if (v < 0)
+        return false;
+    int args = dc_temp(dc), res = dc_temp(dc);
+    uint16_t fixed = (uint16_t)(dc_op_log2(dc, 0) << 8 | (right ? 1 << 10 : 0));
+    if (count > 0) {
+        mips_li(b, args, fixed | count);
+    } else {
+        mips_andi(b, args, creg, 31);
+        mips_ori(b, args, args, fixed);
+    }
+    gen_helper_call(dc, (void *)helper_rcl, false, res, v, args, -1);
+    if (dc_op(dc, 0)->type == X86_OP_MEM)
+        gen_store_op(dc, 0, res);
+    if (flags_needed(dc, CC_C | CC_O)) {
+        mips_lw(b, HREG_CC_SRC1, HREG_ENV, offsetof(CPUX86State, helper_out));
+        flags_end(dc, CC_OP_EFLAGS, MIPS_ZERO);
+    }
+    if (dc_op(dc, 0)->type == X86_OP_REG)
+        gen_store_op(dc, 0, res);
+    return true;
+}
+
+bool x86_translate_rcl(DisasContext *dc) { return gen_rotate_carry(dc, false); }
+bool x86_translate_rcr(DisasContext *dc) { return gen_rotate_carry(dc, true); }

@@ -1,0 +1,75 @@
+/*
+ * Multi-register stack instructions: pusha, popa, enter. The 16-bit operand-size forms are not
+ * translated (#UD).
+ *
+ * Each does all its memory accesses before changing a register, so a fault in the middle leaves
+ * the state of before the instruction.
+ */
+#include "target/i386/internal.h"
+
+bool x86_translate_pusha(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    if (dc->insn->id != X86_INS_PUSHAL)
+        return false;
+    int esp = hreg_guest(R_ESP);
+    /* Order pushed: eax ecx edx ebx (esp before the instruction) ebp esi edi. */
+    for (int r = R_EAX; r <= R_EDI; r++)
+        gen_st_off(dc, MO_32 | MO_ALIGNED, hreg_guest(r), esp, (int16_t)(-4 * (r + 1)));
+    mips_addiu(b, esp, esp, -32);
+    return true;
+}
+
+bool x86_translate_popa(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    if (dc->insn->id != X86_INS_POPAL)
+        return false;
+    int esp = hreg_guest(R_ESP);
+    int vals[8];
+    /* Load everything first (the esp slot is skipped, SDM vol. 2, POPA). */
+    for (int r = R_EAX; r <= R_EDI; r++) {
+        if (r == R_ESP)
+            continue;
+        vals[r] = dc_temp(dc);
+        gen_ld_off(dc, MO_32 | MO_ALIGNED, vals[r], esp, (int16_t)(28 - 4 * r));
+    }
+    for (int r = R_EAX; r <= R_EDI; r++) {
+        if (r != R_ESP)
+            mips_move(b, hreg_guest(r), vals[r]);
+    }
+    mips_addiu(b, esp, esp, 32);
+    return true;
+}
+
+/* enter size, level (SDM vol. 2, ENTER): the level is taken modulo 32 and unrolled here. */
+bool x86_translate_enter(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    if (dc->x86->prefix[2] == X86_PREFIX_OPSIZE || dc->x86->op_count != 2)
+        return false;
+    uint32_t size = (uint32_t)dc_op(dc, 0)->imm & 0xffff;
+    int level = (int)(dc_op(dc, 1)->imm & 31);
+    int esp = hreg_guest(R_ESP), ebp = hreg_guest(R_EBP);
+    int t = dc_temp(dc);
+    gen_st_off(dc, MO_32 | MO_ALIGNED, ebp, esp, -4);
+    int off = -4;
+    for (int i = 1; i < level; i++) {
+        gen_ld_off(dc, MO_32 | MO_ALIGNED, t, ebp, (int16_t)(-4 * i));
+        off -= 4;
+        gen_st_off(dc, MO_32 | MO_ALIGNED, t, esp, (int16_t)off);
+    }
+    int frame = dc_temp(dc);
+    mips_addiu(b, frame, esp, -4);
+    if (level > 0) {
+        off -= 4;
+        gen_st_off(dc, MO_32 | MO_ALIGNED, frame, esp, (int16_t)off);
+    }
+    mips_move(b, ebp, frame);
+    mips_addiu(b, esp, esp, (int16_t)off);
+    if (size) {
+        mips_li(b, MIPS_AT, size);
+        mips_subu(b, esp, esp, MIPS_AT);
+    }
+    return true;
+}
