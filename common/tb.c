@@ -28,6 +28,12 @@ struct tb_stats tb_stats;
 static TranslationBlock *tbs;
 static uint32_t ntbs;
 static TranslationBlock *hash_table[HASH_SIZE];
+/*
+ * TBs by guest page, for invalidation: a two-level table indexed by the 20-bit page number, each
+ * slot the head of a list threaded through the TBs' page_next[] (tagged with the TB's page slot).
+ */
+enum { PAGE_L1_BITS = 10, PAGE_L2_BITS = 10 };
+static uintptr_t *page_lists[1 << PAGE_L1_BITS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 /* Every CPU's jump cache, so invalidation can clear stale entries everywhere. */
 static struct jc_entry *jump_caches[MAX_CPUS];
@@ -78,6 +84,41 @@ struct jc_entry *tb_jc_alloc(void)
     return jc;
 }
 
+static uintptr_t *page_list_head(uint32_t page_addr, bool create)
+{
+    uint32_t pn = page_addr >> 12;
+    uintptr_t **l1 = &page_lists[pn >> PAGE_L2_BITS];
+    if (!*l1) {
+        if (!create)
+            return NULL;
+        *l1 = calloc((size_t)1 << PAGE_L2_BITS, sizeof(uintptr_t));
+        if (!*l1)
+            xqm_fatal("out of memory for the TB page table");
+    }
+    return &(*l1)[pn & ((1u << PAGE_L2_BITS) - 1)];
+}
+
+static void page_list_add(TranslationBlock *tb, int slot)
+{
+    uintptr_t *head = page_list_head(tb->page_addr[slot], true);
+    tb->page_next[slot] = *head;
+    *head = (uintptr_t)tb | (uintptr_t)slot;
+}
+
+static void page_list_remove(TranslationBlock *tb, int slot)
+{
+    uintptr_t *link = page_list_head(tb->page_addr[slot], false);
+    uintptr_t me = (uintptr_t)tb | (uintptr_t)slot;
+    while (link && *link) {
+        if (*link == me) {
+            *link = tb->page_next[slot];
+            return;
+        }
+        TranslationBlock *t = (TranslationBlock *)(*link & ~(uintptr_t)1);
+        link = &t->page_next[*link & 1];
+    }
+}
+
 static void free_tb_maps(TranslationBlock *tb)
 {
     free(tb->insn_eip);
@@ -96,6 +137,10 @@ static void tb_flush_locked(void)
     memset(tbs, 0, sizeof *tbs * ntbs);
     ntbs = 0;
     memset(hash_table, 0, sizeof hash_table);
+    for (size_t i = 0; i < sizeof page_lists / sizeof page_lists[0]; i++) {
+        if (page_lists[i])
+            memset(page_lists[i], 0, sizeof(uintptr_t) << PAGE_L2_BITS);
+    }
     for (int i = 0; i < njump_caches; i++)
         jc_clear(jump_caches[i]);
     host_code_reset();
@@ -145,9 +190,12 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     uint32_t last_page = (pc + tb->size - 1) & ~0xfffu;
     if (last_page != tb->page_addr[0])
         tb->page_addr[1] = last_page;
+    page_list_add(tb, 0);
     mode_code_page_added(tb->page_addr[0]);
-    if (tb->page_addr[1] != (uint32_t)-1)
+    if (tb->page_addr[1] != (uint32_t)-1) {
+        page_list_add(tb, 1);
         mode_code_page_added(tb->page_addr[1]);
+    }
 
     uint32_t h = hash_of(pc, flags);
     tb->hash_next = hash_table[h];
@@ -232,6 +280,9 @@ static void remove_outgoing(TranslationBlock *tb)
 static void tb_invalidate_locked(TranslationBlock *tb)
 {
     tb->invalid = true;
+    page_list_remove(tb, 0);
+    if (tb->page_addr[1] != (uint32_t)-1)
+        page_list_remove(tb, 1);
     unchain_incoming(tb);
     remove_outgoing(tb);
     for (int i = 0; i < njump_caches; i++) {
@@ -246,11 +297,20 @@ static void tb_invalidate_locked(TranslationBlock *tb)
 
 void tb_invalidate_range(uint32_t start, uint32_t end)
 {
+    if (end <= start)
+        return;
     tb_lock();
-    for (uint32_t i = 0; i < ntbs; i++) {
-        TranslationBlock *tb = &tbs[i];
-        if (!tb->invalid && tb->pc < end && tb->pc + tb->size > start)
-            tb_invalidate_locked(tb);
+    for (uint64_t page = start & ~0xfffu; page < end; page += 0x1000) {
+        uintptr_t *head = page_list_head((uint32_t)page, false);
+        if (!head)
+            continue;
+        uintptr_t link = *head;
+        while (link) {
+            TranslationBlock *tb = (TranslationBlock *)(link & ~(uintptr_t)1);
+            link = tb->page_next[link & 1];
+            if (!tb->invalid && tb->pc < end && tb->pc + tb->size > start)
+                tb_invalidate_locked(tb);
+        }
     }
     tb_unlock();
 }

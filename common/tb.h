@@ -38,7 +38,7 @@ typedef struct TranslationBlock {
     uintptr_t jmp_next[2];
 
     struct TranslationBlock *hash_next;
-    struct TranslationBlock *page_next[2];    /* TBs sharing a guest page (tagged with which page) */
+    uintptr_t page_next[2];     /* next TB on the same guest page, tagged with its page slot (0/1) */
     uint32_t page_addr[2];                    /* guest page(s) of the code; [1] = -1 if one page */
 
     /* Host-pc -> guest state, one entry per guest instruction, for precise faults. */

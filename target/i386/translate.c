@@ -85,13 +85,31 @@ static void log_in_asm(cs_insn *const *in, int n)
     xqm_log("\n");
 }
 
+/* Capstone prints o32 register names; xqm runs the n64 ABI, where $8..$15 are a4..a7, t0..t3. */
+static void n64_register_names(const char *in, char *out, size_t size)
+{
+    static const char *const n64[8] = { "a4", "a5", "a6", "a7", "t0", "t1", "t2", "t3" };
+    size_t o = 0;
+    for (const char *p = in; *p && o + 4 < size; p++) {
+        if (p[0] == '$' && p[1] == 't' && p[2] >= '0' && p[2] <= '7' && !(p[3] >= '0' && p[3] <= '9')) {
+            o += (size_t)snprintf(out + o, size - o, "$%s", n64[p[2] - '0']);
+            p += 2;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = 0;
+}
+
 static void log_out_asm(const uint32_t *code, size_t from, size_t to)
 {
     cs_insn *mi;
     for (size_t i = from; i < to; i++) {
         size_t n = cs_disasm(cs_mips_handle, (const uint8_t *)&code[i], 4, (uint64_t)(uintptr_t)&code[i], 1, &mi);
         if (n == 1) {
-            xqm_log("  0x%012llx:  %08x  %s %s\n", (unsigned long long)mi->address, code[i], mi->mnemonic, mi->op_str);
+            char ops[192];
+            n64_register_names(mi->op_str, ops, sizeof ops);
+            xqm_log("  0x%012llx:  %08x  %s %s\n", (unsigned long long)mi->address, code[i], mi->mnemonic, ops);
             cs_free(mi, n);
         } else {
             xqm_log("  0x%012llx:  %08x  (data)\n", (unsigned long long)(uintptr_t)&code[i], code[i]);
