@@ -177,7 +177,9 @@ static const struct x86_insn_row rows[X86_INS_ENDING] = {
 
 const struct x86_insn_row *x86_insn_lookup(unsigned id)
 {
-    if (id >= X86_INS_ENDING || rows[id].translate == NULL)
+    if (id >= X86_INS_ENDING)
         return NULL;
-    return &rows[id];
+    if (rows[id].translate)
+        return &rows[id];
+    return x86_fpu_insn_lookup(id);
 }

@@ -69,6 +69,8 @@ struct x86_insn_row {
 };
 /* The row for a capstone instruction id, or NULL if xqm does not translate it. */
 const struct x86_insn_row *x86_insn_lookup(unsigned cs_id);
+/* The same for the x87/MMX/SSE families, whose rows live in fpu_table.c. */
+const struct x86_insn_row *x86_fpu_insn_lookup(unsigned cs_id);
 
 /* --- analysis (liveness.c) --- */
 /* live_after[i] = the arithmetic flags some instruction after in[i] may read before they are
