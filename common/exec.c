@@ -9,6 +9,7 @@
 #include "common/tb.h"
 #include "common/xqm.h"
 #include "host/mips/backend.h"
+#include "target/i386/translate.h"
 
 void cpu_exit(CPUX86State *env)
 {
@@ -43,13 +44,18 @@ int cpu_exec(CPUX86State *env)
             xqm_log("exec: tb %u at 0x%08x\n", tb->index, tb->pc);
         env->exception_index = (uint32_t)-1;
         uint64_t ret = host_enter(env, tb->tc_ptr);
-        if ((ret & 3) == HOST_EXIT_NOCHAIN) {
+        if ((ret & ((1u << TB_EXIT_BITS) - 1)) == HOST_EXIT_NOCHAIN) {
             last = NULL;
+            if (env->exception_index == EXCP_UNSUPPORTED) {
+                /* The guest sees #UD, as on a CPU without the instruction; the user sees why. */
+                x86_report_unsupported(env, env->eip);
+                env->exception_index = EXCP_UD;
+            }
             if (env->exception_index != (uint32_t)-1)
                 return (int)env->exception_index;
         } else {
-            last = tb_at_index((uint32_t)(ret >> 2));
-            last_exit = (int)(ret & 3);
+            last = tb_at_index((uint32_t)(ret >> TB_EXIT_BITS));
+            last_exit = (int)(ret & ((1u << TB_EXIT_BITS) - 1));
         }
     }
 }

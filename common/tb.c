@@ -7,7 +7,7 @@
  * reaches it only on a jump-cache miss.
  *
  * Chains: tb->jmp_dest[n] is the TB exit n jumps to; the target keeps a list of incoming jumps
- * threaded through the sources' jmp_next[] (each link tagged with the exit number in bit 0), so an
+ * threaded through the sources' jmp_next[] (each link tagged with the exit number in its low TB_EXIT_BITS bits), so an
  * invalidated TB can reset every jump into it to the source's own stub.
  */
 #include <pthread.h>
@@ -24,6 +24,8 @@ enum { TB_MAX = 1 << 18, HASH_BITS = 16, HASH_SIZE = 1 << HASH_BITS, TB_MAX_CODE
        MAX_CPUS = 256 };
 
 struct tb_stats tb_stats;
+
+#define EXIT_MASK ((uintptr_t)(1u << TB_EXIT_BITS) - 1)
 
 static TranslationBlock *tbs;
 static uint32_t ntbs;
@@ -176,7 +178,8 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     tb->tc_ptr = host_code_ptr();
     tb->page_addr[0] = pc & ~0xfffu;
     tb->page_addr[1] = (uint32_t)-1;
-    tb->jmp_insn[0] = tb->jmp_insn[1] = TB_NO_EXIT;
+    for (int n = 0; n < TB_MAX_EXITS; n++)
+        tb->jmp_insn[n] = TB_NO_EXIT;
 
     struct mips_buf b;
     mips_buf_init(&b, host_code_ptr(), TB_MAX_CODE_WORDS);
@@ -237,6 +240,7 @@ void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to)
         from->jmp_dest[n] = to;
         from->jmp_next[n] = to->jmp_incoming;
         to->jmp_incoming = (uintptr_t)from | (uintptr_t)n;
+        _Static_assert(_Alignof(TranslationBlock) >= (1 << TB_EXIT_BITS), "chain links need free low bits");
         tb_stats.chained++;
     }
     tb_unlock();
@@ -246,8 +250,8 @@ static void unchain_incoming(TranslationBlock *tb)
 {
     uintptr_t link = tb->jmp_incoming;
     while (link) {
-        TranslationBlock *src = (TranslationBlock *)(link & ~(uintptr_t)1);
-        int n = (int)(link & 1);
+        TranslationBlock *src = (TranslationBlock *)(link & ~(uintptr_t)EXIT_MASK);
+        int n = (int)(link & EXIT_MASK);
         uint32_t *site = (uint32_t *)src->tc_ptr + src->jmp_insn[n];
         host_patch_jump(site, (uint32_t *)src->tc_ptr + src->jmp_stub[n]);
         src->jmp_dest[n] = NULL;
@@ -258,15 +262,15 @@ static void unchain_incoming(TranslationBlock *tb)
 
 static void remove_outgoing(TranslationBlock *tb)
 {
-    for (int n = 0; n < 2; n++) {
+    for (int n = 0; n < TB_MAX_EXITS; n++) {
         TranslationBlock *dst = tb->jmp_dest[n];
         if (!dst)
             continue;
         uintptr_t *link = &dst->jmp_incoming;
         uintptr_t me = (uintptr_t)tb | (uintptr_t)n;
         while (*link) {
-            TranslationBlock *src = (TranslationBlock *)(*link & ~(uintptr_t)1);
-            int m = (int)(*link & 1);
+            TranslationBlock *src = (TranslationBlock *)(*link & ~(uintptr_t)EXIT_MASK);
+            int m = (int)(*link & EXIT_MASK);
             if (*link == me) {
                 *link = src->jmp_next[m];
                 break;

@@ -6,7 +6,7 @@
  * - A TB's code lives in the code cache at tc_ptr and never moves. tc_ptr is the first field so that
  *   translated code can load it from a jump-cache hit with one `ld`.
  * - TBs are allocated from one array, so a TB is named by its index in 32 bits: a TB exit returns
- *   (index << 2) | exit_number to the exec loop, which can then chain that exit.
+ *   (index << TB_EXIT_BITS) | exit_number to the exec loop, which can then chain that exit.
  * - All writes to the hash table, the page lists and the chain lists happen under tb_lock. Jump
  *   caches are per CPU and written only by their own thread, except that invalidation clears them.
  */
@@ -18,7 +18,12 @@
 
 #include "target/i386/cpu.h"
 
-enum { TB_MAX_INSNS = 96, TB_NO_EXIT = 0xffff };
+enum {
+    TB_MAX_INSNS = 96,
+    TB_MAX_EXITS = 6,           /* direct exits: one per conditional branch inside the TB, plus the end */
+    TB_EXIT_BITS = 3,           /* exit numbers fit in the low bits of an exit value and a chain link */
+    TB_NO_EXIT = 0xffff,
+};
 
 typedef struct TranslationBlock {
     void *tc_ptr;               /* first: see above */
@@ -30,12 +35,13 @@ typedef struct TranslationBlock {
     bool invalid;
 
     /* Direct exits: word offsets of the patchable `j` and of the unchained stub it initially targets. */
-    uint16_t jmp_insn[2];
-    uint16_t jmp_stub[2];
-    struct TranslationBlock *jmp_dest[2];     /* chained target, or NULL */
-    /* Incoming chains: a list threaded through the source TBs' jmp_next (tagged with the exit bit). */
+    uint16_t jmp_insn[TB_MAX_EXITS];
+    uint16_t jmp_stub[TB_MAX_EXITS];
+    struct TranslationBlock *jmp_dest[TB_MAX_EXITS];  /* chained target, or NULL */
+    /* Incoming chains: a list threaded through the source TBs' jmp_next (tagged with the exit
+     * number in the low TB_EXIT_BITS bits, which the struct's alignment leaves free). */
     uintptr_t jmp_incoming;
-    uintptr_t jmp_next[2];
+    uintptr_t jmp_next[TB_MAX_EXITS];
 
     struct TranslationBlock *hash_next;
     uintptr_t page_next[2];     /* next TB on the same guest page, tagged with its page slot (0/1) */

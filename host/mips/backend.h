@@ -38,8 +38,9 @@ enum {
 };
 static inline int hreg_guest(int x86_reg) { return MIPS_S0 + x86_reg; }
 
-/* Value returned by translated code to the exec loop: (tb index << 2) | exit, or this for "no chain". */
-enum { HOST_EXIT_NOCHAIN = 3 };
+/* Value returned by translated code to the exec loop: (tb index << TB_EXIT_BITS) | exit, or this
+ * exit number for "no chain" (TB_EXIT_BITS is 3 in common/tb.h). */
+enum { HOST_EXIT_NOCHAIN = 7 };
 
 /* Allocates the code cache and generates the prologue/epilogue. */
 void host_init(void);

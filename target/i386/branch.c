@@ -34,6 +34,11 @@ bool x86_translate_jcc(DisasContext *dc)
     int cc = x86_cond_of(dc->insn->id);
     if (cc < 0 || is_op16(dc))
         return false;
+    if (dc->next_insn) {
+        /* Inside the TB: the taken side leaves, the fall-through side carries on. */
+        flags_emit_branch(dc, cc, gen_deferred_exit(dc, (uint32_t)dc_op(dc, 0)->imm));
+        return true;
+    }
     mips_label taken = mips_new_label(dc->b);
     /* Both exits need the same CC_OP: sync once, before the paths split. */
     if (dc->flags_live_after & CC_ALL)

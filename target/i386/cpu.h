@@ -66,6 +66,22 @@ struct x86_segment {
     uint32_t flags;
 };
 
+/* An x87 register: significand with its explicit integer bit, then sign and 15-bit exponent
+ * (SDM vol. 1, 4.2.2). MMX register i is fpregs[i].sig (SDM vol. 1, 9.5). */
+typedef struct X87Reg {
+    uint64_t sig;
+    uint16_t se;
+    uint16_t pad[3];
+} X87Reg;
+
+/* An XMM register, elements in x86 order (the host is little-endian too). */
+typedef union XMMReg {
+    uint8_t b[16];
+    uint16_t w[8];
+    uint32_t l[4];
+    uint64_t q[2];
+} __attribute__((aligned(16))) XMMReg;
+
 typedef struct CPUX86State {
     /* Hot: touched by translated code. */
     uint32_t regs[8];           /* GPR images while control is in C */
@@ -90,6 +106,18 @@ typedef struct CPUX86State {
     uint64_t gdt[16];           /* user mode: TLS descriptors installed by set_thread_area */
     void *mode_opaque;          /* the mode's per-CPU data (linux-user: its TaskState) */
     uint64_t tb_exec_count;
+
+    /* Floating point and SIMD (target/i386/fpu.h), last so that the offsets above never move. */
+    X87Reg fpregs[8];           /* physical registers; ST(i) is fpregs[(fpstt + i) & 7] */
+    uint32_t fpstt;             /* TOP */
+    uint16_t fpus;              /* status word with the TOP field (bits 11..13) zero */
+    uint16_t fpuc;              /* control word */
+    uint8_t fptag_empty[8];     /* per physical register: 1 = empty (other tags follow the contents) */
+    uint32_t fpip, fpdp;        /* last instruction / operand pointers (fnstenv, fxsave) */
+    uint16_t fpcs, fpds, fpop;
+    uint32_t mxcsr;
+    XMMReg fpbuf[32];           /* memory operands between guest memory and the helpers (fxsave: all 512 bytes) */
+    XMMReg xmm[8];
 } CPUX86State;
 
 /* Exceptions raised by translated code towards the mode (exception_index values). */
@@ -99,6 +127,7 @@ enum {
     EXCP_SYSCALL = 0x100,       /* int $0x80: eip already points past it */
     EXCP_INTERRUPT = 0x101,     /* exit_request was seen */
     EXCP_HLT = 0x102,
+    EXCP_UNSUPPORTED = 0x103,   /* core-internal: #UD for an instruction xqm cannot translate */
 };
 
 void cpu_x86_init(CPUX86State *env);

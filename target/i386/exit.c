@@ -6,7 +6,7 @@
  *     j    stub          <- tb->jmp_insn[n]; chaining rewrites it to `j <target TB>`
  *     nop
  *   stub:                <- tb->jmp_stub[n]
- *     eip = target; v0 = (tb index << 2) | n; j epilogue
+ *     eip = target; v0 = (tb index << TB_EXIT_BITS) | n; j epilogue
  * so an unchained exit costs a few instructions and a chained one a single jump. HREG_CC_OP is
  * synced before any exit because the next TB starts with cc_op unknown (CC_OP_DYNAMIC).
  */
@@ -14,15 +14,11 @@
 #include "target/i386/internal.h"
 #include "target/i386/translate.h"
 
-void gen_goto_eip(DisasContext *dc, uint32_t target)
+static void emit_direct_exit(DisasContext *dc, uint32_t target)
 {
     struct mips_buf *b = dc->b;
     int n = dc->nexits++;
-    xqm_assert(n < 2);
-    /* When no successor reads the flags, HREG_CC_OP may keep an older op: the pair it forms with
-     * the CC registers is still a valid lazy state, just one whose values nobody will look at. */
-    if (dc->flags_live_after & CC_ALL)
-        flags_sync(dc);
+    xqm_assert(n < TB_MAX_EXITS);
     dc->tb->jmp_insn[n] = (uint16_t)b->len;
     /* Initially the j lands on the stub right after its delay slot. */
     mips_j(b, (uint64_t)(uintptr_t)(b->words + b->len + 2));
@@ -30,10 +26,31 @@ void gen_goto_eip(DisasContext *dc, uint32_t target)
     dc->tb->jmp_stub[n] = (uint16_t)b->len;
     mips_li32(b, MIPS_AT, target);
     mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
-    mips_li(b, MIPS_V0, (int64_t)((dc->tb->index << 2) | (uint32_t)n));
+    mips_li(b, MIPS_V0, (int64_t)((dc->tb->index << TB_EXIT_BITS) | (uint32_t)n));
     mips_j(b, host_epilogue_addr());
     mips_nop(b);
+}
+
+void gen_goto_eip(DisasContext *dc, uint32_t target)
+{
+    /* When no successor reads the flags, HREG_CC_OP may keep an older op: the pair it forms with
+     * the CC registers is still a valid lazy state, just one whose values nobody will look at. */
+    if (dc->flags_live_after & CC_ALL)
+        flags_sync(dc);
+    emit_direct_exit(dc, target);
     dc->tb_ended = true;
+}
+
+mips_label gen_deferred_exit(DisasContext *dc, uint32_t target)
+{
+    xqm_assert(dc->ndeferred < TB_MAX_EXITS);
+    mips_label l = mips_new_label(dc->b);
+    dc->deferred[dc->ndeferred].label = l;
+    dc->deferred[dc->ndeferred].target = target;
+    dc->deferred[dc->ndeferred].sync_op =
+        (dc->flags_live_after & CC_ALL) && !dc->cc_op_synced && dc->cc_op != CC_OP_DYNAMIC ? dc->cc_op : -1;
+    dc->ndeferred++;
+    return l;
 }
 
 void gen_goto_reg(DisasContext *dc, int reg)
@@ -101,6 +118,12 @@ mips_label gen_exception_label(DisasContext *dc, int excp)
 
 void gen_ool_exits(DisasContext *dc)
 {
+    for (int i = 0; i < dc->ndeferred; i++) {
+        mips_bind_label(dc->b, dc->deferred[i].label);
+        if (dc->deferred[i].sync_op >= 0)
+            mips_li(dc->b, HREG_CC_OP, dc->deferred[i].sync_op);
+        emit_direct_exit(dc, dc->deferred[i].target);
+    }
     for (int i = 0; i < dc->nool; i++) {
         mips_bind_label(dc->b, dc->ool[i].label);
         emit_exception_exit(dc, dc->ool[i].excp, dc->ool[i].pc, dc->ool[i].next_pc);

@@ -56,6 +56,10 @@ typedef struct DisasContext {
     /* Exception exits branched to from the middle of the TB, emitted after its last instruction. */
     int nool;
     struct { mips_label label; int excp; uint32_t pc, next_pc; } ool[32];
+    /* Taken sides of conditional branches inside the TB, emitted after its last instruction too;
+     * sync_op is the lazy op to put in HREG_CC_OP on the way out, or -1. */
+    int ndeferred;
+    struct { mips_label label; uint32_t target; int sync_op; } deferred[TB_MAX_EXITS];
 } DisasContext;
 
 /* --- the instruction table (insn_table.c) --- */
@@ -78,8 +82,10 @@ const struct x86_insn_row *x86_fpu_insn_lookup(unsigned cs_id);
 void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_after);
 /* The capstone handle the translator decodes with (translate.c). */
 csh x86_cs_handle(void);
-/* Whether an instruction ends a TB (a jump, call, return or interrupt). */
+/* Whether an instruction is a jump, call, return or interrupt. */
 bool x86_is_control_transfer(const cs_insn *insn);
+/* Whether it is a Jcc with an immediate target (which may sit inside a TB). */
+bool x86_is_direct_jcc(const cs_insn *insn);
 
 /* --- temporaries and small emit helpers (translate.c) --- */
 int dc_temp(DisasContext *dc);
@@ -155,7 +161,9 @@ void gen_exception(DisasContext *dc, int excp, bool after);
 /* A label that raises excp at the current instruction when branched to (conditional faults like
  * #DE); its code is emitted out of line at the end of the TB. */
 mips_label gen_exception_label(DisasContext *dc, int excp);
-/* Emits the out-of-line exception exits (translate.c calls it once per TB). */
+/* A conditional branch inside the TB: branching to the returned label leaves the TB for target. */
+mips_label gen_deferred_exit(DisasContext *dc, uint32_t target);
+/* Emits the out-of-line exception exits and deferred branch exits (once per TB, at its end). */
 void gen_ool_exits(DisasContext *dc);
 /*
  * Calls a C function fn(env, arg1, arg2, arg3) (args are host registers, or -1 for none) and puts its

@@ -23,6 +23,13 @@ bool x86_is_control_transfer(const cs_insn *insn)
            cs_insn_group(h, insn, X86_GRP_IRET);
 }
 
+bool x86_is_direct_jcc(const cs_insn *insn)
+{
+    const struct x86_insn_row *row = x86_insn_lookup(insn->id);
+    const cs_x86 *x = &insn->detail->x86;
+    return row && row->translate == x86_translate_jcc && x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
+}
+
 /* Flags read and definitely written by one instruction (a shift by CL may write nothing). */
 static void insn_flags(const cs_insn *insn, const struct x86_insn_row *row, uint16_t *read, uint16_t *written)
 {
@@ -100,6 +107,9 @@ void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_
 {
     uint16_t live = tb_live_out(env, in[n - 1]);
     for (int i = n - 1; i >= 0; i--) {
+        /* A branch inside the TB also leaves for its target. */
+        if (i < n - 1 && x86_is_direct_jcc(in[i]))
+            live |= successor_needs(env, (uint32_t)in[i]->detail->x86.operands[0].imm);
         live_after[i] = live;
         const struct x86_insn_row *row = x86_insn_lookup(in[i]->id);
         if (!row) {

@@ -121,7 +121,7 @@ static void log_out_asm(const uint32_t *code, size_t from, size_t to)
 static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
 {
     uint32_t page = pc & ~0xfffu;
-    int n = 0;
+    int n = 0, inner_branches = 0;
     uint32_t cur = pc;
     while (n < TB_MAX_INSNS) {
         if (n > 0 && (cur & ~0xfffu) != page)
@@ -145,29 +145,54 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
         n++;
         if (x86_insn_lookup(insns[n - 1]->id) == NULL)
             break;      /* it becomes a #UD exit: nothing after it can run */
-        if (x86_is_control_transfer(insns[n - 1]))
-            break;
+        if (x86_is_control_transfer(insns[n - 1])) {
+            /* A conditional branch need not end the TB: its taken side leaves through an exit
+             * and translation goes on with the fall-through side (fewer TB switches, and flags
+             * stay known to the code after the branch). */
+            if (!x86_is_direct_jcc(insns[n - 1]) || ++inner_branches > TB_MAX_EXITS - 2)
+                break;
+        }
     }
     /* An undecodable first byte on an executable page is #UD; a truncated one at the end of the
      * executable range is a fetch fault. Either way, a TB with zero instructions raises it. */
     return n;
 }
 
-static bool translate_one(DisasContext *dc)
+/* false: the instruction is invalid as encoded (#UD on hardware too); *unsupported tells apart the
+ * valid instructions xqm does not translate (yet). */
+static bool translate_one(DisasContext *dc, bool *unsupported)
 {
     const struct x86_insn_row *row = x86_insn_lookup(dc->insn->id);
+    *unsupported = false;
     if (!row) {
-        /* A valid instruction xqm cannot translate yet: the guest gets #UD as on a CPU without it,
-         * and the user learns why (a real ud2 or an invalid encoding stays silent, as natively). */
-        fprintf(stderr, "xqm: unsupported instruction '%s %s' at 0x%08x: raising #UD\n",
-                dc->insn->mnemonic, dc->insn->op_str, dc->pc);
+        *unsupported = true;
         return false;
     }
     if (dc->x86->prefix[0] == X86_PREFIX_LOCK) {
         if (!row->lockable || dc->x86->op_count == 0 || dc->x86->operands[0].type != X86_OP_MEM)
             return false;
     }
-    return row->translate(dc);
+    if (!row->translate(dc)) {
+        *unsupported = true;
+        return false;
+    }
+    return true;
+}
+
+void x86_report_unsupported(CPUX86State *env, uint32_t eip)
+{
+    static cs_insn *insn;
+    if (!insn)
+        insn = cs_malloc(cs_handle);
+    uint32_t avail;
+    const uint8_t *code = mode_code_bytes(env, eip, &avail);
+    size_t size = avail > 16 ? 16 : avail;
+    uint64_t addr = eip;
+    if (code && cs_disasm_iter(cs_handle, &code, &size, &addr, insn))
+        fprintf(stderr, "xqm: unsupported instruction '%s %s' at 0x%08x: raising #UD\n", insn->mnemonic,
+                insn->op_str, eip);
+    else
+        fprintf(stderr, "xqm: unsupported instruction at 0x%08x: raising #UD\n", eip);
 }
 
 bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b, int *fault_exception)
@@ -214,17 +239,18 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         map_word[i] = (uint16_t)b->len;
         map_cc[i] = dc.cc_op == CC_OP_DYNAMIC ? CC_OP_IN_REG : (uint8_t)dc.cc_op;
         size_t start = b->len;
-        int saved_fixups = b->nfixups, saved_exits = dc.nexits, saved_ool = dc.nool;
-        if (!translate_one(&dc)) {
+        int saved_fixups = b->nfixups, saved_exits = dc.nexits, saved_ool = dc.nool, saved_def = dc.ndeferred;
+        bool unsupported;
+        if (!translate_one(&dc, &unsupported)) {
             /* Drop whatever the failed translator emitted, including branches still to patch. */
             b->len = start;
             b->nfixups = saved_fixups;
             dc.nexits = saved_exits;
             dc.nool = saved_ool;
-            if (x86_insn_lookup(dc.insn->id) && !(dc.x86->prefix[0] == X86_PREFIX_LOCK))
-                fprintf(stderr, "xqm: unsupported form of '%s %s' at 0x%08x: raising #UD\n",
-                        dc.insn->mnemonic, dc.insn->op_str, dc.pc);
-            gen_exception(&dc, EXCP_UD, false);
+            dc.ndeferred = saved_def;
+            /* An instruction xqm cannot translate is reported when it runs, not when a TB that
+             * merely contains it is translated (cpu_exec prints the line). */
+            gen_exception(&dc, unsupported ? EXCP_UNSUPPORTED : EXCP_UD, false);
             dc.tb_ended = true;
         }
         if (xqm_log_enabled(LOG_OUT_ASM)) {

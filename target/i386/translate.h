@@ -17,6 +17,9 @@ void x86_translate_init(void);
  */
 bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b, int *fault_exception);
 
+/* Prints the one-line report for an instruction xqm does not translate, found at eip. */
+void x86_report_unsupported(CPUX86State *env, uint32_t eip);
+
 /* Jump cache entries that match nothing point at this TB, whose code returns to the exec loop. */
 extern TranslationBlock x86_jc_miss_tb;
 
