@@ -146,6 +146,7 @@ static void tb_flush_locked(void)
     for (int i = 0; i < njump_caches; i++)
         jc_clear(jump_caches[i]);
     host_code_reset();
+    x86_liveness_forget();
     tb_stats.flushes++;
 }
 
@@ -304,6 +305,7 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
     if (end <= start)
         return;
     tb_lock();
+    x86_liveness_forget();
     for (uint64_t page = start & ~0xfffu; page < end; page += 0x1000) {
         uintptr_t *head = page_list_head((uint32_t)page, false);
         if (!head)

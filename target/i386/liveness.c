@@ -13,7 +13,19 @@
 #include "common/mode.h"
 #include "target/i386/internal.h"
 
-enum { SUCCESSOR_SCAN_INSNS = 8 };
+enum { SUCCESSOR_SCAN_INSNS = 8, MEMO_BITS = 12 };
+
+/*
+ * successor_needs results by address: many TBs branch to the same places, and decoding is the
+ * translator's main cost. Entries describe guest code, so any invalidation clears the memo.
+ */
+static struct { uint32_t pc; uint16_t needs; bool valid; } memo[1 << MEMO_BITS];
+
+void x86_liveness_forget(void)
+{
+    for (size_t i = 0; i < sizeof memo / sizeof memo[0]; i++)
+        memo[i].valid = false;
+}
 
 bool x86_is_control_transfer(const cs_insn *insn)
 {
@@ -47,7 +59,7 @@ static void insn_flags(const cs_insn *insn, const struct x86_insn_row *row, uint
 }
 
 /* The flags the code at pc may read before writing them. */
-static uint16_t successor_needs(CPUX86State *env, uint32_t pc)
+static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
 {
     static cs_insn *insn;
     csh h = x86_cs_handle();
@@ -75,6 +87,17 @@ static uint16_t successor_needs(CPUX86State *env, uint32_t pc)
         pc += insn->size;
     }
     return (uint16_t)((needed | ~killed) & CC_ALL);
+}
+
+static uint16_t successor_needs(CPUX86State *env, uint32_t pc)
+{
+    uint32_t i = (pc ^ (pc >> MEMO_BITS)) & ((1u << MEMO_BITS) - 1);
+    if (!memo[i].valid || memo[i].pc != pc) {
+        memo[i].pc = pc;
+        memo[i].needs = successor_needs_uncached(env, pc);
+        memo[i].valid = true;
+    }
+    return memo[i].needs;
 }
 
 /* Flags live when the TB ends after `last`. */

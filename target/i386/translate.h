@@ -17,6 +17,9 @@ void x86_translate_init(void);
  */
 bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b, int *fault_exception);
 
+/* Forgets everything the translator remembers about guest code (called on any invalidation). */
+void x86_liveness_forget(void);
+
 /* Prints the one-line report for an instruction xqm does not translate, found at eip. */
 void x86_report_unsupported(CPUX86State *env, uint32_t eip);
 
