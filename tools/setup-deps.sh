@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs everything xqm needs on a fresh Debian 12 machine (run as root, idempotent):
-# the mips64el and i686 cross compilers, qemu-user, and a mips64el sysroot under build/sysroot
-# made from Debian's mips64el -dev packages. Multiarch installation fails on version skew between
-# the amd64 and mips64el archives, so the packages are fetched with `apt-get download` and unpacked
-# with `dpkg -x` instead. On a native mips64el host the native -dev packages are installed.
+# the mips64el and i686 cross compilers, qemu-user, gcc (for `make bench`'s QEMU plugin), and a
+# mips64el sysroot under build/sysroot made from Debian's mips64el -dev packages. Multiarch
+# installation fails on version skew between the amd64 and mips64el archives, so the packages are
+# fetched with `apt-get download` and unpacked with `dpkg -x` instead. On a native mips64el host
+# the native -dev packages are installed. (`make bench` fetches its foreign programs itself, with
+# tools/bench/fetch-deps.sh.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SYSROOT=${SYSROOT:-build/sysroot}
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
-host_pkgs="gcc-mips64el-linux-gnuabi64 gcc-i686-linux-gnu qemu-user-static qemu-user
+host_pkgs="gcc-mips64el-linux-gnuabi64 gcc-i686-linux-gnu qemu-user-static qemu-user gcc
            libcapstone-dev libc6-dev make python3 xz-utils cpio"
 dev_pkgs="libcapstone-dev libcapstone4 libelf-dev libelf1 zlib1g-dev zlib1g libglib2.0-dev
           libglib2.0-0 libpcre2-dev libpcre2-8-0 libzstd-dev libzstd1"
