@@ -21,6 +21,7 @@ int cpu_exec(CPUX86State *env)
     TranslationBlock *last = NULL;
     int last_exit = 0;
     uint64_t flushes = tb_stats.flushes;
+    bool cc_generic = false;
     for (;;) {
         if (__atomic_load_n(&env->exit_request, __ATOMIC_ACQUIRE)) {
             env->exit_request = 0;
@@ -28,7 +29,8 @@ int cpu_exec(CPUX86State *env)
             return EXCP_INTERRUPT;
         }
         int excp = EXCP_PF;
-        TranslationBlock *tb = tb_find(env, env->eip, mode_tb_flags(env), &excp);
+        TranslationBlock *tb = tb_find(env, env->eip, mode_tb_flags(env), cc_generic, &excp);
+        cc_generic = false;
         if (!tb) {
             env->exception_index = (uint32_t)excp;
             return excp;
@@ -56,6 +58,9 @@ int cpu_exec(CPUX86State *env)
         } else {
             last = tb_at_index((uint32_t)(ret >> TB_EXIT_BITS));
             last_exit = (int)(ret & ((1u << TB_EXIT_BITS) - 1));
+            /* A guard miss (a TB specialised for another incoming lazy op) continues in the
+             * generic variant of the same TB, and chaining makes later misses go there directly. */
+            cc_generic = last && last_exit == last->guard_exit;
         }
     }
 }

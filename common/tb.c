@@ -157,17 +157,17 @@ void tb_flush(void)
     tb_unlock();
 }
 
-static TranslationBlock *hash_lookup(uint32_t pc, uint32_t flags)
+static TranslationBlock *hash_lookup(uint32_t pc, uint32_t flags, bool cc_generic)
 {
     for (TranslationBlock *tb = hash_table[hash_of(pc, flags)]; tb; tb = tb->hash_next) {
-        if (tb->pc == pc && tb->flags == flags && !tb->invalid)
+        if (tb->pc == pc && tb->flags == flags && tb->cc_generic == cc_generic && !tb->invalid)
             return tb;
     }
     return NULL;
 }
 
 /* Translates the TB at pc; returns NULL (and *excp) if no instruction could be fetched there. */
-static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t flags, int *excp)
+static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc_generic, int *excp)
 {
     if (ntbs >= TB_MAX || host_code_room_words() < TB_MAX_CODE_WORDS)
         tb_flush_locked();
@@ -176,6 +176,8 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     tb->index = ntbs;
     tb->pc = pc;
     tb->flags = flags;
+    tb->cc_generic = cc_generic;
+    tb->guard_exit = 0xff;
     tb->tc_ptr = host_code_ptr();
     tb->page_addr[0] = pc & ~0xfffu;
     tb->page_addr[1] = (uint32_t)-1;
@@ -209,17 +211,18 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     return tb;
 }
 
-TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, int *excp)
+TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc_generic, int *excp)
 {
     struct jc_entry *e = &env->jc[jc_index(pc)];
-    if (e->pc == pc && e->flags == flags && e->tb != &x86_jc_miss_tb)
+    if (!cc_generic && e->pc == pc && e->flags == flags && e->tb != &x86_jc_miss_tb)
         return e->tb;
     tb_lock();
-    TranslationBlock *tb = hash_lookup(pc, flags);
+    TranslationBlock *tb = hash_lookup(pc, flags, cc_generic);
     if (!tb)
-        tb = tb_gen_code(env, pc, flags, excp);
+        tb = tb_gen_code(env, pc, flags, cc_generic, excp);
     tb_unlock();
-    if (tb) {
+    /* Generic variants are reached only through a guard miss, never through the jump cache. */
+    if (tb && !cc_generic) {
         e->pc = pc;
         e->flags = flags;
         e->tb = tb;

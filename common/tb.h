@@ -20,7 +20,7 @@
 
 enum {
     TB_MAX_INSNS = 96,
-    TB_MAX_EXITS = 6,           /* direct exits: one per conditional branch inside the TB, plus the end */
+    TB_MAX_EXITS = 7,           /* direct exits: the end (2), branches inside the TB, a cc guard */
     TB_EXIT_BITS = 3,           /* exit numbers fit in the low bits of an exit value and a chain link */
     TB_NO_EXIT = 0xffff,
 };
@@ -28,7 +28,13 @@ enum {
 typedef struct TranslationBlock {
     void *tc_ptr;               /* first: see above */
     uint32_t pc;                /* guest eip of the first instruction */
-    uint32_t flags;             /* translation-relevant CPU state (TB_FLAG_*) */
+    uint32_t flags;             /* translation-relevant CPU state (mode_tb_flags) */
+    /* Part of the key too: a TB that reads flags left by its predecessor is first translated for
+     * the lazy op its predecessor had (cc_in), behind an entry guard; a guard miss runs the
+     * cc_generic variant, translated for any op. cc_in is CC_OP_IN_REG when not specialized. */
+    bool cc_generic;
+    uint8_t cc_in;
+    uint8_t guard_exit;         /* the exit a guard miss leaves by (to the generic variant), or 0xff */
     uint32_t size;              /* guest bytes covered */
     uint32_t code_words;        /* host code size in 32-bit words */
     uint32_t index;             /* position in the TB array */
@@ -60,7 +66,7 @@ enum { CC_OP_IN_REG = 0xff };
 void tb_init(void);
 /* Finds or translates the TB at pc. Called with tb_lock not held. Returns NULL when no instruction
  * can be fetched at pc; *excp then says which exception to raise there. */
-TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, int *excp);
+TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc_generic, int *excp);
 /* The TB with this index (from a translated code exit value), or NULL. */
 TranslationBlock *tb_at_index(uint32_t index);
 /* Chains exit n of `from` directly to `to`. */

@@ -14,7 +14,7 @@
 #include "target/i386/internal.h"
 #include "target/i386/translate.h"
 
-static void emit_direct_exit(DisasContext *dc, uint32_t target)
+static int emit_direct_exit(DisasContext *dc, uint32_t target)
 {
     struct mips_buf *b = dc->b;
     int n = dc->nexits++;
@@ -29,6 +29,7 @@ static void emit_direct_exit(DisasContext *dc, uint32_t target)
     mips_li(b, MIPS_V0, (int64_t)((dc->tb->index << TB_EXIT_BITS) | (uint32_t)n));
     mips_j(b, host_epilogue_addr());
     mips_nop(b);
+    return n;
 }
 
 void gen_goto_eip(DisasContext *dc, uint32_t target)
@@ -49,7 +50,16 @@ mips_label gen_deferred_exit(DisasContext *dc, uint32_t target)
     dc->deferred[dc->ndeferred].target = target;
     dc->deferred[dc->ndeferred].sync_op =
         (dc->flags_live_after & CC_ALL) && !dc->cc_op_synced && dc->cc_op != CC_OP_DYNAMIC ? dc->cc_op : -1;
+    dc->deferred[dc->ndeferred].guard = false;
     dc->ndeferred++;
+    return l;
+}
+
+mips_label gen_cc_guard_exit(DisasContext *dc)
+{
+    mips_label l = gen_deferred_exit(dc, dc->tb->pc);
+    dc->deferred[dc->ndeferred - 1].sync_op = -1;
+    dc->deferred[dc->ndeferred - 1].guard = true;
     return l;
 }
 
@@ -122,7 +132,9 @@ void gen_ool_exits(DisasContext *dc)
         mips_bind_label(dc->b, dc->deferred[i].label);
         if (dc->deferred[i].sync_op >= 0)
             mips_li(dc->b, HREG_CC_OP, dc->deferred[i].sync_op);
-        emit_direct_exit(dc, dc->deferred[i].target);
+        int n = emit_direct_exit(dc, dc->deferred[i].target);
+        if (dc->deferred[i].guard)
+            dc->tb->guard_exit = (uint8_t)n;
     }
     for (int i = 0; i < dc->nool; i++) {
         mips_bind_label(dc->b, dc->ool[i].label);

@@ -59,7 +59,7 @@ typedef struct DisasContext {
     /* Taken sides of conditional branches inside the TB, emitted after its last instruction too;
      * sync_op is the lazy op to put in HREG_CC_OP on the way out, or -1. */
     int ndeferred;
-    struct { mips_label label; uint32_t target; int sync_op; } deferred[TB_MAX_EXITS];
+    struct { mips_label label; uint32_t target; int sync_op; bool guard; } deferred[TB_MAX_EXITS];
 } DisasContext;
 
 /* --- the instruction table (insn_table.c) --- */
@@ -79,7 +79,7 @@ const struct x86_insn_row *x86_fpu_insn_lookup(unsigned cs_id);
 /* --- analysis (liveness.c) --- */
 /* live_after[i] = the arithmetic flags some instruction after in[i] may read before they are
  * overwritten, looking into the TB's successors where they are known. */
-void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_after);
+void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_after, uint16_t *live_in);
 /* The capstone handle the translator decodes with (translate.c). */
 csh x86_cs_handle(void);
 /* Whether an instruction is a jump, call, return or interrupt. */
@@ -163,6 +163,8 @@ void gen_exception(DisasContext *dc, int excp, bool after);
 mips_label gen_exception_label(DisasContext *dc, int excp);
 /* A conditional branch inside the TB: branching to the returned label leaves the TB for target. */
 mips_label gen_deferred_exit(DisasContext *dc, uint32_t target);
+/* The exit an incoming-flags guard branches to on a miss: to the TB's generic variant. */
+mips_label gen_cc_guard_exit(DisasContext *dc);
 /* Emits the out-of-line exception exits and deferred branch exits (once per TB, at its end). */
 void gen_ool_exits(DisasContext *dc);
 /*

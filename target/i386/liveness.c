@@ -126,7 +126,7 @@ static uint16_t tb_live_out(CPUX86State *env, const cs_insn *last)
     }
 }
 
-void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_after)
+void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_after, uint16_t *live_in)
 {
     uint16_t live = tb_live_out(env, in[n - 1]);
     for (int i = n - 1; i >= 0; i--) {
@@ -143,4 +143,5 @@ void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_
         insn_flags(in[i], row, &read, &written);
         live = (uint16_t)((live & ~written) | read);
     }
+    *live_in = live;
 }

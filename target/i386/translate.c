@@ -148,8 +148,9 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
         if (x86_is_control_transfer(insns[n - 1])) {
             /* A conditional branch need not end the TB: its taken side leaves through an exit
              * and translation goes on with the fall-through side (fewer TB switches, and flags
-             * stay known to the code after the branch). */
-            if (!x86_is_direct_jcc(insns[n - 1]) || ++inner_branches > TB_MAX_EXITS - 2)
+             * stay known to the code after the branch). Exits left for the end: a cc guard
+             * and the last instruction's two. */
+            if (!x86_is_direct_jcc(insns[n - 1]) || ++inner_branches > TB_MAX_EXITS - 3)
                 break;
         }
     }
@@ -205,7 +206,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     int n = decode_tb(env, tb->pc, fault_exception);
     if (n == 0)
         return false;
-    flags_liveness(env, insns, n, live_after);
+    uint16_t live_in;
+    flags_liveness(env, insns, n, live_after, &live_in);
     if (xqm_log_enabled(LOG_IN_ASM))
         log_in_asm(insns, n);
 
@@ -216,6 +218,22 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     mips_lw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exit_request));
     mips_bnez(b, MIPS_AT, dc.exit_request_label);
     mips_nop(b);
+
+    /*
+     * A TB that reads its predecessor's flags is specialised for the lazy op in force now (what
+     * the predecessor left), so that its readers are inline instead of a helper call; an entry
+     * guard sends any other op to the generic variant. Loops make this pay: a branch back to the
+     * top of a loop arrives with the same op every time.
+     */
+    tb->cc_in = CC_OP_IN_REG;
+    if ((live_in & CC_ALL) && !tb->cc_generic && env->cc_op < (CC_KIND_COUNT << 2)) {
+        mips_label miss = gen_cc_guard_exit(&dc);
+        mips_li(b, MIPS_AT, env->cc_op);
+        mips_bne(b, HREG_CC_OP, MIPS_AT, miss);
+        mips_nop(b);
+        dc.cc_op = (int)env->cc_op;
+        tb->cc_in = (uint8_t)env->cc_op;
+    }
 
     int i;
     for (i = 0; i < n && !dc.tb_ended; i++) {
