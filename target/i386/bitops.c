@@ -30,15 +30,16 @@ static bool gen_bt(DisasContext *dc, enum bt_op bop)
         if (o < 0)
             return false;
         if (dst->type == X86_OP_MEM) {
-            /* Move the address by whole words of the bit string, signed. */
+            /* Move the address by whole words of the bit string, signed (gen_ea's register is
+             * ours to change). */
             int ea = gen_ea(dc, dst);
-            int adj = dc_temp(dc);
-            mips_sra(b, adj, o, size == 4 ? 5 : 4);
-            mips_sll(b, adj, adj, size == 4 ? 2 : 1);
-            mips_addu(b, adj, adj, ea);
-            dc->ea_reg = adj;
+            mips_sra(b, MIPS_AT, o, size == 4 ? 5 : 4);
+            mips_sll(b, MIPS_AT, MIPS_AT, size == 4 ? 2 : 1);
+            mips_addu(b, ea, ea, MIPS_AT);
+            dc->ea_reg = ea;
         }
         mips_andi(b, bit, o, (uint16_t)(bits - 1));
+        dc_temp_free(dc, o);     /* a LOCK's ll/sc loop needs the registers */
     }
     int v = gen_load_op(dc, 0, 1);
     if (v < 0)
@@ -47,7 +48,7 @@ static bool gen_bt(DisasContext *dc, enum bt_op bop)
     mips_srlv(b, cf, v, bit);
     mips_andi(b, cf, cf, 1);
     if (bop != BT_TEST) {
-        int m = dc_temp(dc), res = dc_temp(dc);
+        int m = dc_temp(dc), res = m;
         mips_addiu(b, m, MIPS_ZERO, 1);
         mips_sllv(b, m, m, bit);
         switch (bop) {

@@ -73,19 +73,26 @@ bool x86_translate_jecxz(DisasContext *dc)
 static bool gen_loop(DisasContext *dc, int zf_cond)
 {
     struct mips_buf *b = dc->b;
-    if (dc->x86->addr_size == 2)
-        return false;
     int ecx = hreg_guest(R_ECX);
     mips_label taken = mips_new_label(b), not_taken = mips_new_label(b);
     flags_sync(dc);
-    mips_addiu(b, ecx, ecx, -1);
+    int count = ecx;
+    if (dc->x86->addr_size == 2) {
+        /* The 0x67 forms count in cx, leaving the top of ecx alone. */
+        count = dc_temp(dc);
+        mips_addiu(b, count, ecx, -1);
+        mips_ins(b, ecx, count, 0, 16);
+        mips_andi(b, count, count, 0xffff);
+    } else {
+        mips_addiu(b, ecx, ecx, -1);
+    }
     if (zf_cond >= 0) {
         int z = dc_temp(dc);
         flags_emit_cond(dc, zf_cond, z);
         mips_beqz(b, z, not_taken);
         mips_nop(b);
     }
-    mips_bnez(b, ecx, taken);
+    mips_bnez(b, count, taken);
     mips_nop(b);
     mips_bind_label(b, not_taken);
     gen_goto_eip(dc, dc->next_pc);

@@ -112,6 +112,13 @@ void gen_exception(DisasContext *dc, int excp, bool after)
     dc->tb_ended = true;
 }
 
+mips_label gen_trap_label(DisasContext *dc, int excp)
+{
+    mips_label l = gen_exception_label(dc, excp);
+    dc->ool[dc->nool - 1].pc = dc->next_pc;
+    return l;
+}
+
 mips_label gen_exception_label(DisasContext *dc, int excp)
 {
     xqm_assert(dc->nool < (int)(sizeof dc->ool / sizeof dc->ool[0]));

@@ -18,10 +18,9 @@ uint64_t helper_read_eflags(CPUX86State *env)
 
 /* popf at CPL 3 with IOPL 0 may change the arithmetic flags, DF, AC and ID; IF and IOPL keep their
  * values silently (SDM vol. 2, POPF). TF is not taken either: xqm does not single-step guests. */
-uint64_t helper_popf(CPUX86State *env, uint64_t value, uint64_t unused)
+uint64_t helper_popf(CPUX86State *env, uint64_t value, uint64_t mask)
 {
-    (void)unused;
-    cpu_set_eflags(env, (uint32_t)value, CC_ALL | EFLAGS_DF | EFLAGS_AC | EFLAGS_ID);
+    cpu_set_eflags(env, (uint32_t)value, (CC_ALL | EFLAGS_DF | EFLAGS_AC | EFLAGS_ID) & (uint32_t)mask);
     return 0;
 }
 

@@ -7,6 +7,9 @@
  * re-materializing all of them (rotates, clc, sahf...) list CC_ALL as read. Instructions that may
  * leave all flags unchanged at run time (a shift by CL = 0, rep cmps with ecx = 0) are marked
  * may_keep: liveness then treats them as readers too.
+ * Instructions that trap (int, ud2, hlt, into, div...) list every flag as read: a signal handler
+ * sees eflags in its context, so the flags must be exact there. (Faults on memory accesses are not
+ * treated so; see liveness.c.)
  * This table, not capstone's eflags detail, is the authority (capstone's has known mistakes).
  */
 #include "target/i386/internal.h"
@@ -76,8 +79,8 @@ static const struct x86_insn_row rows[X86_INS_ENDING] = {
 
     ROW(X86_INS_MUL, x86_translate_mul, 0, F_ALL, false),
     ROW(X86_INS_IMUL, x86_translate_imul, 0, F_ALL, false),
-    ROW(X86_INS_DIV, x86_translate_div, 0, F_ALL, false),
-    ROW(X86_INS_IDIV, x86_translate_idiv, 0, F_ALL, false),
+    ROW(X86_INS_DIV, x86_translate_div, F_ALL, F_ALL, false),
+    ROW(X86_INS_IDIV, x86_translate_idiv, F_ALL, F_ALL, false),
 
     ROW(X86_INS_JMP, x86_translate_jmp, 0, 0, false),
     ROW(X86_INS_CALL, x86_translate_call, 0, 0, false),
@@ -129,33 +132,35 @@ static const struct x86_insn_row rows[X86_INS_ENDING] = {
     ROW(X86_INS_AAD, x86_translate_aad, F_ALL, F_ALL, false),
     ROW(X86_INS_SALC, x86_translate_salc, F_C, 0, false),
     ROW(X86_INS_XLATB, x86_translate_xlat, 0, 0, false),
-    ROW(X86_INS_INTO, x86_translate_into, F_O, 0, false),
-    ROW(X86_INS_BOUND, x86_translate_bound, 0, 0, false),
+    ROW(X86_INS_INTO, x86_translate_into, F_ALL, 0, false),
+    ROW(X86_INS_BOUND, x86_translate_bound, F_ALL, 0, false),
     ROW(X86_INS_PUSHAL, x86_translate_pusha, 0, 0, false),
     ROW(X86_INS_POPAL, x86_translate_popa, 0, 0, false),
+    ROW(X86_INS_PUSHAW, x86_translate_pusha, 0, 0, false),
+    ROW(X86_INS_POPAW, x86_translate_popa, 0, 0, false),
     ROW(X86_INS_ENTER, x86_translate_enter, 0, 0, false),
     ROW(X86_INS_ENDBR32, x86_translate_nop, 0, 0, false),
-    ROW(X86_INS_CLI, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_STI, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_IN, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_OUT, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_INSB, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_INSW, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_INSD, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_OUTSB, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_OUTSW, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_OUTSD, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_LGDT, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_LIDT, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_LLDT, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_LTR, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_LMSW, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_CLTS, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_INVD, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_WBINVD, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_INVLPG, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_RDMSR, x86_translate_privileged, 0, 0, false),
-    ROW(X86_INS_WRMSR, x86_translate_privileged, 0, 0, false),
+    ROW(X86_INS_CLI, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_STI, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_IN, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_OUT, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_INSB, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_INSW, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_INSD, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_OUTSB, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_OUTSW, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_OUTSD, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_LGDT, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_LIDT, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_LLDT, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_LTR, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_LMSW, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_CLTS, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_INVD, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_WBINVD, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_INVLPG, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_RDMSR, x86_translate_privileged, F_ALL, 0, false),
+    ROW(X86_INS_WRMSR, x86_translate_privileged, F_ALL, 0, false),
     ROW(X86_INS_RCL, x86_translate_rcl, F_ALL, F_C | F_O, false),
     ROW(X86_INS_RCR, x86_translate_rcr, F_ALL, F_C | F_O, false),
     ROW(X86_INS_CLD, x86_translate_cld, 0, 0, false),
@@ -167,18 +172,27 @@ static const struct x86_insn_row rows[X86_INS_ENDING] = {
     ROW(X86_INS_SAHF, x86_translate_sahf, F_ALL, F_ALL, false),
     ROW(X86_INS_PUSHFD, x86_translate_pushf, F_ALL, 0, false),
     ROW(X86_INS_POPFD, x86_translate_popf, 0, F_ALL, false),
-    ROW(X86_INS_INT, x86_translate_int, 0, 0, false),
-    ROW(X86_INS_INT3, x86_translate_int3, 0, 0, false),
-    ROW(X86_INS_UD2, x86_translate_ud2, 0, 0, false),
-    ROW(X86_INS_HLT, x86_translate_hlt, 0, 0, false),
+    ROW(X86_INS_PUSHF, x86_translate_pushf, F_ALL, 0, false),
+    ROW(X86_INS_POPF, x86_translate_popf, 0, F_ALL, false),
+    ROW(X86_INS_INT, x86_translate_int, F_ALL, 0, false),
+    ROW(X86_INS_INT3, x86_translate_int3, F_ALL, 0, false),
+    ROW(X86_INS_UD2, x86_translate_ud2, F_ALL, 0, false),
+    ROW(X86_INS_HLT, x86_translate_hlt, F_ALL, 0, false),
     ROW(X86_INS_CPUID, x86_translate_cpuid, 0, 0, false),
     ROW(X86_INS_RDTSC, x86_translate_rdtsc, 0, 0, false),
 };
+
+const struct x86_insn_row *(*x86_mode_insn_lookup)(unsigned cs_id);
 
 const struct x86_insn_row *x86_insn_lookup(unsigned id)
 {
     if (id >= X86_INS_ENDING)
         return NULL;
+    if (x86_mode_insn_lookup) {
+        const struct x86_insn_row *row = x86_mode_insn_lookup(id);
+        if (row)
+            return row;
+    }
     if (rows[id].translate)
         return &rows[id];
     return x86_fpu_insn_lookup(id);

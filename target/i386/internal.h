@@ -161,6 +161,8 @@ void gen_exception(DisasContext *dc, int excp, bool after);
 /* A label that raises excp at the current instruction when branched to (conditional faults like
  * #DE); its code is emitted out of line at the end of the TB. */
 mips_label gen_exception_label(DisasContext *dc, int excp);
+/* The same for a trap, reported with eip after the instruction (into: SDM vol. 3, 6.5). */
+mips_label gen_trap_label(DisasContext *dc, int excp);
 /* A conditional branch inside the TB: branching to the returned label leaves the TB for target. */
 mips_label gen_deferred_exit(DisasContext *dc, uint32_t target);
 /* The exit an incoming-flags guard branches to on a miss: to the TB's generic variant. */
@@ -281,7 +283,7 @@ uint64_t helper_cc_compute_all(CPUX86State *env);
 uint64_t helper_cpuid(CPUX86State *env);
 uint64_t helper_rdtsc(CPUX86State *env);
 uint64_t helper_load_seg(CPUX86State *env, uint64_t seg, uint64_t selector);
-uint64_t helper_popf(CPUX86State *env, uint64_t value, uint64_t unused);
+uint64_t helper_popf(CPUX86State *env, uint64_t value, uint64_t mask);
 uint64_t helper_read_eflags(CPUX86State *env);
 uint64_t helper_bcd(CPUX86State *env, uint64_t op, uint64_t imm);
 uint64_t helper_rcl(CPUX86State *env, uint64_t value, uint64_t count_size);

@@ -29,6 +29,13 @@ void x86_liveness_forget(void)
 
 bool x86_is_control_transfer(const cs_insn *insn)
 {
+    /* Capstone 4 puts loop/loope/loopne and jcxz/jecxz in no jump group: name them. */
+    switch (insn->id) {
+    case X86_INS_LOOP: case X86_INS_LOOPE: case X86_INS_LOOPNE: case X86_INS_JCXZ: case X86_INS_JECXZ:
+        return true;
+    default:
+        break;
+    }
     csh h = x86_cs_handle();
     return cs_insn_group(h, insn, X86_GRP_JUMP) || cs_insn_group(h, insn, X86_GRP_CALL) ||
            cs_insn_group(h, insn, X86_GRP_RET) || cs_insn_group(h, insn, X86_GRP_INT) ||

@@ -60,24 +60,23 @@ bool x86_translate_sahf(DisasContext *dc)
     return true;
 }
 
+/* pushf (66: pushfw, the low 16 bits). VM and RF read as 0 in the pushed image (SDM vol. 2). */
 bool x86_translate_pushf(DisasContext *dc)
 {
-    if (dc->x86->prefix[2] == X86_PREFIX_OPSIZE)
-        return false;
     int f = dc_temp(dc);
     gen_helper_call(dc, (void *)helper_read_eflags, false, f, -1, -1, -1);
-    gen_push(dc, f, 4);
+    gen_push(dc, f, dc->insn->id == X86_INS_PUSHF ? 2 : 4);
     return true;
 }
 
 bool x86_translate_popf(DisasContext *dc)
 {
-    if (dc->x86->prefix[2] == X86_PREFIX_OPSIZE)
-        return false;
-    int v = dc_temp(dc);
-    gen_ld(dc, MO_32 | MO_ALIGNED, v, hreg_guest(R_ESP));
-    gen_helper_call(dc, (void *)helper_popf, false, -1, v, -1, -1);
-    mips_addiu(dc->b, hreg_guest(R_ESP), hreg_guest(R_ESP), 4);
+    bool word = dc->insn->id == X86_INS_POPF;
+    int v = dc_temp(dc), mask = dc_temp(dc);
+    gen_ld(dc, (word ? MO_16 : MO_32) | MO_ALIGNED, v, hreg_guest(R_ESP));
+    mips_li(dc->b, mask, word ? 0xffff : -1);
+    gen_helper_call(dc, (void *)helper_popf, false, -1, v, mask, -1);
+    mips_addiu(dc->b, hreg_guest(R_ESP), hreg_guest(R_ESP), word ? 2 : 4);
     /* The helper rewrote the lazy state in env, which gen_helper_call reloaded. */
     dc->cc_op = CC_OP_DYNAMIC;
     dc->cc_op_synced = true;
@@ -141,7 +140,7 @@ bool x86_translate_into(DisasContext *dc)
 {
     int t = dc_temp(dc);
     flags_emit_cond(dc, 0, t);
-    mips_label of = gen_exception_label(dc, EXCP_OF);
+    mips_label of = gen_trap_label(dc, EXCP_OF);
     mips_bnez(dc->b, t, of);
     mips_nop(dc->b);
     return true;

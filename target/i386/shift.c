@@ -208,15 +208,19 @@ bool x86_translate_rol(DisasContext *dc) { return gen_rotate(dc, true); }
 bool x86_translate_ror(DisasContext *dc) { return gen_rotate(dc, false); }
 
 /*
- * shld/shrd, 32-bit only: the two operands are joined into one 64-bit value and shifted once.
- * shld: CF is bit 32-n of dst, which is the top bit of dst << (n-1): the SHL lazy form fits.
- * shrd: CF is bit n-1 of dst, the low bit of (src:dst) >> (n-1): the SAR lazy form fits, and its
- * OF (top bit of src1 ^ res) is the sign change the SDM defines for a 1-bit shift.
+ * shld/shrd: the two w-bit operands are joined into one value (dst:src for shld, src:dst for
+ * shrd) and shifted once in a 64-bit register.
+ * shld: res = (joined << n) >> w, and CF (bit w-n of dst) is the top bit of pre = (joined <<
+ * (n-1)) >> w: the SHL lazy form fits. shrd: res = joined >> n, CF is the low bit of pre =
+ * joined >> (n-1): the SAR lazy form fits, and its OF (top bit of pre ^ res) is the sign change
+ * the SDM defines for a 1-bit shift. A 16-bit count above 16 has an undefined result (SDM vol. 2,
+ * SHLD); xqm shifts the 48-bit dst:src:... pattern as far as the count says.
  */
 static bool gen_shxd(DisasContext *dc, bool left)
 {
     struct mips_buf *b = dc->b;
-    if (dc_op_size(dc, 0) != 4 || dc->x86->op_count != 3)
+    int w = dc_op_size(dc, 0) * 8;
+    if ((w != 32 && w != 16) || dc->x86->op_count != 3)
         return false;
     int count, creg = -1;
     const cs_x86_op *c = dc_op(dc, 2);
@@ -233,13 +237,9 @@ static bool gen_shxd(DisasContext *dc, bool left)
     if (d < 0 || s < 0)
         return false;
     int joined = dc_temp(dc), res = dc_temp(dc), pre = dc_temp(dc), n = dc_temp(dc);
-    if (left) {
-        mips_dsll(b, joined, d, 32);
-        mips_dext(b, MIPS_AT, s, 0, 32);
-    } else {
-        mips_dsll(b, joined, s, 32);
-        mips_dext(b, MIPS_AT, d, 0, 32);
-    }
+    mips_dext(b, joined, left ? d : s, 0, w);
+    mips_dsll(b, joined, joined, w);
+    mips_dext(b, MIPS_AT, left ? s : d, 0, w);
     mips_or(b, joined, joined, MIPS_AT);
     mips_label skip = mips_new_label(b);
     bool flags = flags_needed(dc, CC_ALL);
@@ -252,21 +252,22 @@ static bool gen_shxd(DisasContext *dc, bool left)
         mips_beqz(b, n, skip);
         mips_nop(b);
     }
+    mips_addiu(b, MIPS_AT, n, -1);
     if (left) {
         mips_dsllv(b, res, joined, n);
-        mips_dsra(b, res, res, 32);
-        mips_addiu(b, MIPS_AT, n, -1);
-        mips_sllv(b, pre, d, MIPS_AT);
+        mips_dsrl(b, res, res, w);
+        mips_dsllv(b, pre, joined, MIPS_AT);
+        mips_dsrl(b, pre, pre, w);
     } else {
         mips_dsrlv(b, res, joined, n);
-        mips_sll(b, res, res, 0);
-        mips_addiu(b, MIPS_AT, n, -1);
         mips_dsrlv(b, pre, joined, MIPS_AT);
-        mips_sll(b, pre, pre, 0);
     }
+    /* Keep the 32-bit register convention (sign-extended) for the results. */
+    mips_sll(b, res, res, 0);
+    mips_sll(b, pre, pre, 0);
     if (dc_op(dc, 0)->type == X86_OP_MEM)
         gen_store_op(dc, 0, res);
-    unsigned op = CC_OP(left ? CC_KIND_SHL : CC_KIND_SAR, 2);
+    unsigned op = CC_OP(left ? CC_KIND_SHL : CC_KIND_SAR, w == 32 ? 2 : 1);
     if (count > 0) {
         flags_set(dc, CC_ALL, op, res, pre, MIPS_ZERO);
     } else if (flags) {
@@ -317,7 +318,7 @@ uint64_t helper_rcl(CPUX86State *env, uint64_t value, uint64_t args)
     if (count == 1 && !right)
         fl = (fl & ~CC_O) | ((((v >> (width - 1)) ^ cf) & 1) ? CC_O : 0);
     env->helper_out = fl;
-    return (uint32_t)(int32_t)(uint32_t)v;
+    return (uint64_t)(int64_t)(int32_t)(uint32_t)v;     /* the register convention: sign-extended */
 }
 
 static bool gen_rotate_carry(DisasContext *dc, bool right)

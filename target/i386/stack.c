@@ -10,21 +10,19 @@
 bool x86_translate_pusha(DisasContext *dc)
 {
     struct mips_buf *b = dc->b;
-    if (dc->insn->id != X86_INS_PUSHAL)
-        return false;
+    int size = dc->insn->id == X86_INS_PUSHAW ? 2 : 4;
     int esp = hreg_guest(R_ESP);
     /* Order pushed: eax ecx edx ebx (esp before the instruction) ebp esi edi. */
     for (int r = R_EAX; r <= R_EDI; r++)
-        gen_st_off(dc, MO_32 | MO_ALIGNED, hreg_guest(r), esp, (int16_t)(-4 * (r + 1)));
-    mips_addiu(b, esp, esp, -32);
+        gen_st_off(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, hreg_guest(r), esp, (int16_t)(-size * (r + 1)));
+    mips_addiu(b, esp, esp, (int16_t)(-8 * size));
     return true;
 }
 
 bool x86_translate_popa(DisasContext *dc)
 {
     struct mips_buf *b = dc->b;
-    if (dc->insn->id != X86_INS_POPAL)
-        return false;
+    int size = dc->insn->id == X86_INS_POPAW ? 2 : 4;
     int esp = hreg_guest(R_ESP);
     int vals[8];
     /* Load everything first (the esp slot is skipped, SDM vol. 2, POPA). */
@@ -32,13 +30,13 @@ bool x86_translate_popa(DisasContext *dc)
         if (r == R_ESP)
             continue;
         vals[r] = dc_temp(dc);
-        gen_ld_off(dc, MO_32 | MO_ALIGNED, vals[r], esp, (int16_t)(28 - 4 * r));
+        gen_ld_off(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, vals[r], esp, (int16_t)(size * (7 - r)));
     }
     for (int r = R_EAX; r <= R_EDI; r++) {
         if (r != R_ESP)
-            mips_move(b, hreg_guest(r), vals[r]);
+            gen_write_gpr(dc, r, 0, size, vals[r]);
     }
-    mips_addiu(b, esp, esp, 32);
+    mips_addiu(b, esp, esp, (int16_t)(8 * size));
     return true;
 }
 

@@ -15,7 +15,12 @@ enum str_kind { STR_MOVS, STR_STOS, STR_LODS, STR_CMPS, STR_SCAS };
  * accumulator and memory operands). */
 static int element_size(const DisasContext *dc)
 {
-    return dc->x86->op_count > 0 ? dc->x86->operands[0].size : 0;
+    int size = dc->x86->op_count > 0 ? dc->x86->operands[0].size : 0;
+    /* Capstone 4.0.2 ignores an operand-size prefix placed before rep (66 f3 ab is decoded as
+     * rep stosd, though it records the 66): in 32-bit code 66 always means 16-bit elements. */
+    if (size == 4 && dc->x86->prefix[2] == X86_PREFIX_OPSIZE)
+        size = 2;
+    return size;
 }
 
 /* Host register with the source address ds:esi (plus an FS/GS base when overridden). */

@@ -56,13 +56,14 @@ static struct result *read_results(const char *path, uint64_t first, uint64_t co
         int n = 0;
         if (sscanf(p, " %15s%n", word, &n) != 1)
             continue;
-        if (!strcmp(word, "died") || !strcmp(word, "exit")) {
-            r->kind = word[0] == 'd' ? R_DIED : R_EXIT;
-            r->code = atoi(p + n);
-            continue;
-        }
-        if (!strcmp(word, "timeout")) {
-            r->kind = R_TIMEOUT;
+        if (!strcmp(word, "died") || !strcmp(word, "exit") || !strcmp(word, "timeout")) {
+            /* written by run.sh: INDEX died|exit|timeout CODE [what xqm printed last] */
+            r->kind = word[0] == 'd' ? R_DIED : word[0] == 'e' ? R_EXIT : R_TIMEOUT;
+            char *q;
+            r->code = (int)strtol(p + n, &q, 10);
+            while (*q == ' ')
+                q++;
+            r->mem = strdup(q);
             continue;
         }
         unsigned v[DT_NREGS + 1];
@@ -119,6 +120,20 @@ static const char *describe(const struct result *r, char *buf, int size)
     }
 }
 
+/* Names of every eflags bit set in bits ("bit3" for reserved ones). */
+static void eflags_bit_names(uint32_t bits, char *out, int size)
+{
+    static const char *const names[22] = {
+        "CF", "bit1", "PF", "bit3", "AF", "bit5", "ZF", "SF", "TF", "IF", "DF", "OF", "IOPL0", "IOPL1",
+        "NT", "bit15", "RF", "VM", "AC", "VIF", "VIP", "ID",
+    };
+    int len = 0;
+    out[0] = 0;
+    for (int i = 0; i < 32 && len < size - 8; i++)
+        if (bits & (1u << i))
+            len += snprintf(out + len, (size_t)(size - len), "%s%s", len ? " " : "", i < 22 ? names[i] : "high");
+}
+
 struct ctx {
     uint64_t seed;
     const struct dt_options *opt;
@@ -135,6 +150,12 @@ static void print_opts(const struct ctx *c)
         fprintf(c->report, " --extra");
     if (c->opt->only)
         fprintf(c->report, " --only=%s", c->opt->only);
+    if (c->opt->skip)
+        fprintf(c->report, " --skip=%s", c->opt->skip);
+    if (c->opt->avoid)
+        fprintf(c->report, " '--avoid=%s'", c->opt->avoid);
+    if (c->opt->code)
+        fprintf(c->report, " --code=%s", c->opt->code);
     if (c->keep != ~0ull)
         fprintf(c->report, " --keep=%llx", (unsigned long long)c->keep);
 }
@@ -143,7 +164,7 @@ static void report(const struct ctx *c, const struct dt_seq *seq, const unsigned
                    unsigned mask_end, const struct result *n, const struct result *x, const char *why)
 {
     FILE *o = c->report;
-    char b1[64], b2[64], fl[64];
+    char b1[64], b2[64], fl[160];
     struct dt_state st;
     static uint8_t initial[DT_AREA_SIZE], fn[DT_AREA_SIZE], fx[DT_AREA_SIZE];
     dt_init_state(seq->state_seed, &st, initial);
@@ -155,6 +176,8 @@ static void report(const struct ctx *c, const struct dt_seq *seq, const unsigned
     fprintf(o, " --one %llu %llu   (minimize: --minimize instead of --one)\n",
             (unsigned long long)c->seed, (unsigned long long)seq->index);
     fprintf(o, "  native: %s; xqm: %s\n", describe(n, b1, sizeof b1), describe(x, b2, sizeof b2));
+    if (x->kind != R_RAN && x->mem && *x->mem)
+        fprintf(o, "  xqm's last words: %s\n", x->mem);
     fprintf(o, "  initial state: dt_area = 0x%08x, %%%s = dt_area+%d, %%esp = dt_area+%d\n   ", c->area_addr,
             reg_names[seq->base], DT_BASE_OFF, DT_ESP_OFF);
     for (int i = 0; i < DT_NREGS; i++)
@@ -177,9 +200,8 @@ static void report(const struct ctx *c, const struct dt_seq *seq, const unsigned
         fprintf(o, "    %-6s %08x  %08x%s\n", reg_names[i], n->r[i], x->r[i], n->r[i] != x->r[i] ? "   <-- differs" : "");
     uint32_t cmp = arith | ~(DT_ARITH | (n->sig ? EFLAGS_RF : 0));
     uint32_t diff = (n->eflags ^ x->eflags) & cmp;
-    dt_flag_names(diff, fl, sizeof fl);
-    fprintf(o, "    eflags %08x  %08x%s%s\n", n->eflags, x->eflags, diff ? "   <-- differs: " : "",
-            diff ? (diff & ~(DT_ARITH | DT_DF) ? "non-arithmetic bits" : fl) : "");
+    eflags_bit_names(diff, fl, sizeof fl);
+    fprintf(o, "    eflags %08x  %08x%s%s\n", n->eflags, x->eflags, diff ? "   <-- differs: " : "", diff ? fl : "");
     apply_mem(initial, n->mem, fn);
     apply_mem(initial, x->mem, fx);
     for (int i = 0; i < DT_AREA_SIZE;) {
@@ -220,7 +242,7 @@ int dt_compare(uint64_t seed, uint64_t first, uint64_t count, const struct dt_op
         dt_generate(seed, first + k, opt, &seq);
         dt_keep_groups(&seq, keep);
         unsigned mask_end;
-        dt_replay(&seq, 0, mask_before, &mask_end);
+        dt_replay(&seq, mask_before, &mask_end);
         struct dt_state st;
         dt_init_state(seq.state_seed, &st, area);
         uint32_t hash = dt_state_hash(&st, area);
@@ -240,7 +262,7 @@ int dt_compare(uint64_t seed, uint64_t first, uint64_t count, const struct dt_op
             }
             continue;
         } else if (x->kind != R_RAN) {
-            why = "xqm gave no result for it";
+            why = x->kind == R_NONE ? "xqm gave no result for it" : "xqm did not finish it";
         } else if (x->hash != hash) {
             why = "the harness under xqm computed another initial state (an xqm bug outside the sequence)";
         } else if (n->sig != x->sig || n->line != x->line) {

@@ -5,14 +5,18 @@
 #   make difftest SEED=n COUNT=m [DIFFTEST_OPTS="--extra --faults"]   m sequences from seed n
 #   make difftest-check                                               the fixed budget for make check
 
+# run.sh also uses this file on its own (make -f) to build the tools, hence the defaults.
+BUILD ?= build
+HOST_CC ?= gcc
+GUEST_CC ?= i686-linux-gnu-gcc
 DIFFTEST_BUILD := $(BUILD)/tests/difftest
-DIFFTEST_GEN_SRCS := $(addprefix tests/difftest/,dtgen.c gen.c insns.c compare.c)
+DIFFTEST_GEN_SRCS := $(addprefix tests/difftest/,dtgen.c gen.c insns_arith.c insns_misc.c compare.c)
 DIFFTEST_TOOLS := $(DIFFTEST_BUILD)/dtgen $(DIFFTEST_BUILD)/harness.o $(DIFFTEST_BUILD)/entry.o
 SEED ?= 1
 COUNT ?= 2000
 DIFFTEST_OPTS ?=
 
-$(DIFFTEST_BUILD)/dtgen: $(DIFFTEST_GEN_SRCS) tests/difftest/dtgen.h tests/difftest/dtstate.h
+$(DIFFTEST_BUILD)/dtgen: $(DIFFTEST_GEN_SRCS) tests/difftest/dtgen.h tests/difftest/insns.h tests/difftest/dtstate.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -I. -o $@ $(DIFFTEST_GEN_SRCS)
 

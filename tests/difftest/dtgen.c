@@ -10,8 +10,12 @@
  *   dtgen groups SEED INDEX [OPTS]               its group count, and whether --keep is valid
  *
  * OPTS: --faults (also generate faulting instructions), --extra (the issue's further instructions),
- * --only=NAME,... (only these templates, see insns.c), --keep=HEX (only these groups of each
- * sequence: the minimizer's knob), --report-all (compare: report matches too). Sequence INDEX of seed SEED is the same whatever FIRST and COUNT.
+ * --only=NAME,... (only these templates, see insns.c), --skip=NAME,... (not these),
+ * --avoid=PATTERN,... (no instruction whose coverage kind, as `coverage -v` lists them, matches
+ * one of these fnmatch patterns), --keep=HEX (only these groups of each sequence: the minimizer's
+ * knob), --code=FILE (hand-written lines instead of random ones, see gen.c), --report-all
+ * (compare: report matches too). Sequence INDEX of seed SEED is the same
+ * whatever FIRST and COUNT.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +110,12 @@ int main(int argc, char **argv)
             opt.extra = true;
         else if (!strncmp(argv[i], "--only=", 7))
             opt.only = argv[i] + 7;
+        else if (!strncmp(argv[i], "--skip=", 7))
+            opt.skip = argv[i] + 7;
+        else if (!strncmp(argv[i], "--avoid=", 8))
+            opt.avoid = argv[i] + 8;
+        else if (!strncmp(argv[i], "--code=", 7))
+            opt.code = argv[i] + 7;
         else if (!strncmp(argv[i], "--keep=", 7))
             keep = strtoull(argv[i] + 7, NULL, 16);
         else if (!strcmp(argv[i], "--report-all"))
@@ -132,7 +142,7 @@ int main(int argc, char **argv)
             seqs[k] = malloc(sizeof **seqs);
             dt_generate(seed, first + k, &opt, seqs[k]);
             dt_keep_groups(seqs[k], keep);
-            if (!dt_replay(seqs[k], 0, mask_before, &mask_end)) {
+            if (!dt_replay(seqs[k], mask_before, &mask_end)) {
                 fprintf(stderr, "dtgen: sequence %llu reads an undefined flag with --keep=%llx\n",
                         (unsigned long long)(first + k), (unsigned long long)keep);
                 return 3;
@@ -158,7 +168,7 @@ int main(int argc, char **argv)
     if ((!strcmp(cmd, "show") || !strcmp(cmd, "groups")) && nargs == 3) {
         dt_generate(seed, num(args[2]), &opt, &seq);
         dt_keep_groups(&seq, keep);
-        bool valid = dt_replay(&seq, 0, mask_before, &mask_end);
+        bool valid = dt_replay(&seq, mask_before, &mask_end);
         if (!strcmp(cmd, "groups")) {
             printf("%d\n", seq.ngroups);
             return valid ? 0 : 3;

@@ -3,7 +3,8 @@
  *
  *   gen.c     sequence construction: the random source, register and memory-operand choice, the
  *             defined-flags bookkeeping, and the assembly text of a batch;
- *   insns.c   the instruction templates, one function per instruction family;
+ *   insns_arith.c, insns_misc.c
+ *             the instruction templates, one function per instruction family;
  *   compare.c the comparison of a native and an xqm run of a batch, and the mismatch reports.
  *
  * A sequence is a list of groups; a group is a few setup lines (moves that put operands in range)
@@ -30,6 +31,9 @@ struct dt_options {
     bool faults;    /* divisions with random operands and other faulting instructions */
     bool extra;     /* the further instructions: rcl/rcr, BCD, pushf/popf, pusha, enter... */
     const char *only;   /* comma-separated template names to restrict to, or NULL */
+    const char *skip;   /* comma-separated template names not to generate, or NULL */
+    const char *avoid;  /* comma-separated fnmatch patterns of coverage kinds not to generate */
+    const char *code;   /* a file of hand-written lines to use as every sequence (gen.c) */
     bool report_all;    /* compare: report matching sequences too (run.sh --one) */
 };
 
@@ -65,6 +69,7 @@ struct dt_gen {
     bool protect_ecx;               /* inside a loop body: ecx is the loop counter */
     bool in_body;                   /* inside a loop body: no flag reads, stack or branches */
     bool lock;                      /* t_lock asks for a lock-prefixed memory form */
+    bool no_esp_mem;                /* in a called routine: (%esp) holds the return address */
     int group_start_line;
 };
 
@@ -90,6 +95,7 @@ enum { MEM_NO_ESP = 1 };
 void g_mem(struct dt_gen *g, int bytes, unsigned avoid_regs, unsigned flags, struct dt_mem *m);
 void g_mem_offset(const struct dt_mem *m, int add, char *out, int size);
 
+const char *g_kind(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void g_setup(struct dt_gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void g_insn(struct dt_gen *g, const char *kind, unsigned reads, unsigned def, unsigned undef,
             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -121,7 +127,7 @@ void dt_generate(uint64_t seed, uint64_t index, const struct dt_options *opt, st
 void dt_keep_groups(struct dt_seq *seq, uint64_t keep);
 /* Replays the flag effects: mask_before[i] for every line; false when a line reads an undefined
  * flag (only possible after dropping groups). */
-bool dt_replay(const struct dt_seq *seq, uint32_t initial_flags, unsigned *mask_before, unsigned *mask_end);
+bool dt_replay(const struct dt_seq *seq, unsigned *mask_before, unsigned *mask_end);
 void dt_emit_batch(FILE *out, struct dt_seq *const *seqs, int n);
 void dt_print_listing(FILE *out, const struct dt_seq *seq, const unsigned *mask_before, int mark_line);
 void dt_flag_names(unsigned flags, char *out, int size);

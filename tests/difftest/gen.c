@@ -11,6 +11,7 @@
  *   - forward branches target group boundaries, and while one is open nothing moves esp, so the
  *     stack depth is the same on every path.
  */
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +190,7 @@ void g_mem(struct dt_gen *g, int bytes, unsigned avoid_regs, unsigned flags, str
     memset(m, 0, sizeof *m);
     if (mode >= 40 && mode < 85 && idx < 0)
         mode = 0;
-    if (mode >= 95 && ((flags & MEM_NO_ESP) || g->open_jumps))
+    if (mode >= 95 && ((flags & MEM_NO_ESP) || g->open_jumps || g->no_esp_mem))
         mode = 0;
     if (mode < 30) {                        /* disp(%base) */
         int disp = g_chance(g, 15) ? 0 : g_below(g, 512) - 256;
@@ -230,7 +231,39 @@ void g_mem_offset(const struct dt_mem *m, int add, char *out, int size)
     snprintf(out, (size_t)size, "%s%s%+d%s", m->disp_expr, m->disp_expr[0] ? "" : "0", add, m->regs);
 }
 
+/* Interned coverage kind names: lines keep the pointer. */
+const char *g_kind(const char *fmt, ...)
+{
+    static char *table[4096];
+    char buf[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    unsigned h = 2166136261u;
+    for (const char *p = buf; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (unsigned i = h % 4096;; i = (i + 1) % 4096) {
+        if (!table[i]) {
+            table[i] = strdup(buf);
+            return table[i];
+        }
+        if (!strcmp(table[i], buf))
+            return table[i];
+    }
+}
+
 /* ---- whole sequences ---- */
+
+/* Is name one of the comma-separated names in list? */
+static bool name_listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == 0))
+            return true;
+    return false;
+}
 
 static bool template_allowed(const struct dt_gen *g, const struct dt_template *t)
 {
@@ -240,20 +273,32 @@ static bool template_allowed(const struct dt_gen *g, const struct dt_template *t
         return false;
     if ((t->needs & DT_NOT_IN_BODY) && g->in_body)
         return false;
-    if (g->opt->only) {
-        size_t n = strlen(t->name);
-        const char *p = g->opt->only;
-        while (*p) {
-            if (!strncmp(p, t->name, n) && (p[n] == ',' || p[n] == 0))
-                return true;
-            p = strchr(p, ',');
-            if (!p)
-                break;
-            p++;
-        }
+    if (g->opt->skip && name_listed(g->opt->skip, t->name))
         return false;
-    }
+    if (g->opt->only)
+        return name_listed(g->opt->only, t->name);
     return true;
+}
+
+/* Does a line from `first` on have a coverage kind matching one of --avoid's patterns? */
+static bool avoided(const struct dt_gen *g, int first)
+{
+    const char *list = g->opt->avoid;
+    if (!list)
+        return false;
+    for (int i = first; i < g->seq->nlines; i++) {
+        const char *kind = g->seq->lines[i].kind;
+        if (!kind)
+            continue;
+        for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+            char pat[64];
+            size_t n = strcspn(p, ",");
+            snprintf(pat, sizeof pat, "%.*s", (int)(n < sizeof pat ? n : sizeof pat - 1), p);
+            if (fnmatch(pat, kind, 0) == 0)
+                return true;
+        }
+    }
+    return false;
 }
 
 /* Generates one instruction group's content (without starting a group). */
@@ -277,8 +322,14 @@ static void gen_one(struct dt_gen *g)
             pick -= dt_templates[i].weight;
         }
         int before = g->seq->nlines;
-        if (dt_templates[i].gen(g))
-            return;
+        struct dt_gen saved = *g;
+        if (dt_templates[i].gen(g)) {
+            if (!avoided(g, before))
+                return;
+            *g = saved;     /* an avoided form: take the group back and pick again */
+            g->seq->nlines = before;
+            continue;
+        }
         if (g->seq->nlines != before) {
             fprintf(stderr, "dtgen: template %s failed after emitting\n", dt_templates[i].name);
             exit(2);
@@ -312,6 +363,34 @@ static void merge_pending(struct dt_gen *g, int group)
     }
 }
 
+/*
+ * --code=FILE: the sequence is FILE's lines (one group each, blank lines and lines starting with
+ * '#' skipped) instead of random ones, with every flag taken as defined: for hand-written
+ * reproducers, which must then only leave defined flags behind. Base register %ebp.
+ */
+static void custom_code(struct dt_gen *g, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        exit(2);
+    }
+    char buf[DT_LINE_LEN];
+    struct dt_seq *seq = g->seq;
+    seq->base = DT_EBP;
+    while (fgets(buf, sizeof buf, f) && seq->ngroups < DT_MAX_GROUPS) {
+        buf[strcspn(buf, "\n")] = 0;
+        if (!buf[strspn(buf, " \t")] || buf[strspn(buf, " \t")] == '#')
+            continue;
+        seq->group_first[seq->ngroups] = seq->nlines;
+        g_insn(g, "custom", 0, 0, 0, "%s", buf + strspn(buf, " \t"));
+        seq->ngroups++;
+    }
+    fclose(f);
+    seq->ngroups_planned = seq->ngroups;
+    seq->group_first[seq->ngroups] = seq->nlines;
+}
+
 void dt_generate(uint64_t seed, uint64_t index, const struct dt_options *opt, struct dt_seq *seq)
 {
     struct dt_gen g;
@@ -326,6 +405,10 @@ void dt_generate(uint64_t seed, uint64_t index, const struct dt_options *opt, st
     seq->base = g_chance(&g, 70) ? DT_EBP : DT_EBX;
     seq->keep = ~0ull;
     seq->ngroups_planned = 1 + g_below(&g, 20);
+    if (opt->code) {
+        custom_code(&g, opt->code);
+        return;
+    }
     for (int grp = 0; grp < seq->ngroups_planned; grp++) {
         merge_pending(&g, grp);
         seq->group_first[grp] = seq->nlines;
@@ -346,9 +429,8 @@ static bool line_kept(const struct dt_seq *seq, int i)
     return (seq->keep >> seq->lines[i].group) & 1;
 }
 
-bool dt_replay(const struct dt_seq *seq, uint32_t initial_flags, unsigned *mask_before, unsigned *mask_end)
+bool dt_replay(const struct dt_seq *seq, unsigned *mask_before, unsigned *mask_end)
 {
-    (void)initial_flags;
     unsigned mask = DT_ARITH;
     int npend = 0, pend_group[DT_MAX_LINES];
     unsigned pend_mask[DT_MAX_LINES];

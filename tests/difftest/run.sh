@@ -15,18 +15,25 @@
 #                                                runs the native side twice instead (checks the
 #                                                tester: the runs must agree)
 #
-# OPTS (passed to dtgen; a report's reproduce line repeats them): --extra (the issue's further
-# instructions: rcl/rcr, BCD, xlat, pushf/popf, pusha/popa, enter/leave, lock prefixes, encodings
-# the assembler never picks), --faults (divisions with random operands, ud2, int3, int n, hlt,
-# into, lock on a non-lockable instruction: sequences that raise signals), --only=NAME,...
+# OPTS (passed to dtgen; a report's reproduce line repeats them; tests/difftest/README.md says
+# more): --extra (the issue's further instructions: rcl/rcr, BCD, xlat, pushf/popf, pusha/popa,
+# enter/leave, lock prefixes, call/ret, segment registers, encodings the assembler never picks),
+# --faults (divisions with random operands, ud2, int3, int n, hlt, into, lock on a non-lockable
+# instruction: sequences that raise signals), --only=NAME,... and --skip=NAME,... (template names,
+# see the table in insns_misc.c), --avoid=PATTERN,... (instruction forms, as fnmatch patterns of the
+# coverage kinds `build/tests/difftest/dtgen coverage 1 0 100 -v` lists, e.g.
+# --avoid='rep*/16,shld/*16': to look past a known bug), --code=FILE (FILE's lines, one instruction
+# a line, replace the random code and all flags are compared: for hand-made reproducers, e.g.
+# `run.sh --code=repro.s --one 1 0` runs it from sequence 0's initial state)
 #
 # Sequences are split into batches of BATCH (default 250), one static i386 program per batch, run
-# JOBS (default 2) at a time. Until xqm delivers signals to guest handlers a faulting sequence kills
-# the xqm run; the runner then restarts the batch after it and records the death, which counts as
-# agreement when the native run raised the same signal there (its state is not compared).
+# JOBS (default 2) at a time. A faulting sequence raises a signal the harness catches; if the xqm
+# run dies instead (no guest signal delivery, or an xqm crash), the runner records the death of the
+# sequence after the last line printed and resumes the batch after it. A death by the signal the
+# native run raised there counts as agreement, with the state not compared.
 # Environment: QEMU_MIPS (default qemu-mips64el-static; empty runs xqm-user directly), QEMU_CPU
 # (default Loongson-3A1000), XQM_USER (default build/xqm-user; may carry options), BUILD (build),
-# TIMEOUT (seconds per xqm run, default 600), MAX_REPORTS (full reports printed, default 10),
+# TIMEOUT (seconds per xqm run, default 120), MAX_REPORTS (full reports printed, default 10),
 # KEEP_TMP=1 keeps the work directory.
 set -uo pipefail
 
@@ -34,7 +41,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 export BUILD=${BUILD:-build}
 export DT=$BUILD/tests/difftest
-export JOBS=${JOBS:-2} BATCH=${BATCH:-250} TIMEOUT=${TIMEOUT:-600} MAX_REPORTS=${MAX_REPORTS:-10}
+export JOBS=${JOBS:-2} BATCH=${BATCH:-250} TIMEOUT=${TIMEOUT:-120} MAX_REPORTS=${MAX_REPORTS:-10}
 export QEMU_MIPS=${QEMU_MIPS-qemu-mips64el-static}
 export QEMU_CPU=${QEMU_CPU:-Loongson-3A1000}
 export XQM_USER=${XQM_USER:-$BUILD/xqm-user}
@@ -44,7 +51,8 @@ ulimit -c 0
 # ---- one batch (run by xargs): generate, link, run natively and under xqm, compare ----
 if [ "${1:-}" = --batch ]; then
     first=$2 n=$3
-    read -ra opts <<<"$DT_OPTS"
+    opts=()
+    while IFS= read -r o; do [ -n "$o" ] && opts+=("$o"); done <<<"$DT_OPTS"
     b=$WORK/b$first
     if ! "$DT/dtgen" gen "$SEED" "$first" "$n" "${opts[@]}" >"$b.s" 2>"$b.err" ||
         ! "$GUEST_CC" -static -o "$b" "$DT/harness.o" "$DT/entry.o" "$b.s" 2>>"$b.err"; then
@@ -61,7 +69,7 @@ if [ "${1:-}" = --batch ]; then
         cmd=()
         if [ -n "$QEMU_MIPS" ]; then read -ra cmd <<<"$QEMU_MIPS"; cmd+=(-cpu "$QEMU_CPU"); fi
         read -ra x <<<"$XQM_USER"
-        case ${x[0]} in /*) ;; *) x[0]=$ROOT/${x[0]} ;; esac
+        case ${x[0]} in */*) x[0]=$(realpath "${x[0]}") ;; esac
         cmd+=("${x[@]}" "$b")
     fi
     # Run from position pos; when the run ends early, the sequence after the last line printed
@@ -69,24 +77,28 @@ if [ "${1:-}" = --batch ]; then
     pos=0
     : >"$b.xqm"
     while [ "$pos" -lt "$n" ]; do
-        timeout -k 5 "$TIMEOUT" "${cmd[@]}" "$pos" >"$b.part" 2>>"$b.xerr"
+        # (the braces keep bash's "Segmentation fault" notices out of the output)
+        { timeout -k 5 "$TIMEOUT" "${cmd[@]}" "$pos" >"$b.part" 2>"$b.perr"; } 2>/dev/null
         rc=$?
         cat "$b.part" >>"$b.xqm"
+        cat "$b.perr" >>"$b.xerr"
+        # What xqm said last, for the report (qemu's own death notice left out).
+        said=$(grep -v '^qemu: uncaught target signal' "$b.perr" | tail -n 2 | tr '\n' ' ' | cut -c1-300)
         last=$(grep -v '^#' "$b.part" | tail -n 1 | cut -d' ' -f1)
         done_to=$pos
         [ -n "$last" ] && done_to=$((last - first + 1))
         [ "$done_to" -ge "$n" ] && break
         idx=$((first + done_to))
         if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-            echo "$idx timeout" >>"$b.xqm"
+            echo "$idx timeout 0 $said" >>"$b.xqm"
         elif [ "$rc" -gt 128 ]; then
-            echo "$idx died $((rc - 128))" >>"$b.xqm"
+            echo "$idx died $((rc - 128)) $said" >>"$b.xqm"
         else
-            echo "$idx exit $rc" >>"$b.xqm"
+            echo "$idx exit $rc $said" >>"$b.xqm"
         fi
         pos=$((done_to + 1))
     done
-    rm -f "$b.part"
+    rm -f "$b.part" "$b.perr"
     "$DT/dtgen" compare "$SEED" "$first" "$n" "$b.native" "$b.xqm" "$b.summary" "${opts[@]}" \
         ${REPORT_ALL:+--report-all} >"$b.report"
     exit 0
@@ -101,7 +113,8 @@ RUN_MODE=run
 OPTS=()
 while [ $# -gt 0 ]; do
     case $1 in
-    --extra | --faults | --only=*) OPTS+=("$1") ;;
+    --extra | --faults | --only=* | --skip=* | --avoid=*) OPTS+=("$1") ;;
+    --code=*) OPTS+=("--code=$(realpath "${1#--code=}")") ;;
     --check) RUN_MODE=check ;;
     --one) RUN_MODE=one ;;
     --minimize) RUN_MODE=minimize ;;
@@ -113,14 +126,17 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ $# = 2 ] || usage
-export SEED=$1 RUN_MODE DT_OPTS="${OPTS[*]}"
+# dtgen's options for the batch workers, one a line (patterns may hold spaces).
+DT_OPTS=$(printf '%s\n' "${OPTS[@]}")
+export SEED=$1 RUN_MODE DT_OPTS
 N=$2
 
-if ! make -s difftest-tools >/dev/null; then
+# Only this folder's make fragment: the tools must build whatever the rest of the tree is doing.
+if ! make -s -f tests/difftest/difftest.mk BUILD="$BUILD" difftest-tools >/dev/null; then
     echo "FAIL difftest (the tester's tools did not build)"
     exit 1
 fi
-if [ "$RUN_MODE" != self ] && [ ! -x "${XQM_USER%% *}" ]; then
+if [ "$RUN_MODE" != self ] && [ ! -x "${XQM_USER%% *}" ] && ! command -v "${XQM_USER%% *}" >/dev/null; then
     echo "FAIL difftest (${XQM_USER%% *} does not exist; run make)"
     exit 1
 fi
@@ -176,7 +192,7 @@ run | self | check)
         log=$DT/check.log
         { print_reports; echo "$line"; } >"$log"
         if [ "$bad" = 0 ] && [ "$count" = "$N" ]; then
-            echo "PASS difftest ($count sequences, seed $SEED)"
+            echo "PASS difftest ($count sequences, seed $SEED${OPTS:+ ${OPTS[*]}})"
         else
             echo "FAIL difftest ($bad mismatches in $N sequences, seed $SEED; details in $log)"
             grep '^MISMATCH ' "$log" | head -n 5 | cut -c1-160 | sed 's/^/    /'
@@ -200,7 +216,7 @@ minimize)
     # still_bad KEEP: the sequence, with only those groups, is still a mismatch (and valid).
     still_bad() {
         "$DT/dtgen" groups "$SEED" "$N" "${OPTS[@]}" --keep="$1" >/dev/null || return 1
-        DT_OPTS="${OPTS[*]} --keep=$1" BATCH=1 run_range "$N" 1
+        DT_OPTS="$DT_OPTS"$'\n'"--keep=$1" BATCH=1 run_range "$N" 1
         local count ok bad exact death broken
         read -r count ok bad exact death broken <<<"$TOTAL"
         [ "$bad" -gt 0 ] && [ "$broken" = 0 ]
