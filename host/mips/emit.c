@@ -252,6 +252,7 @@ void mips_bgez(struct mips_buf *b, int rs, mips_label l) { emit_branch(b, OPC_RE
 void mips_blez(struct mips_buf *b, int rs, mips_label l) { emit_branch(b, OPC_BLEZ, rs, 0, l); }
 void mips_bgtz(struct mips_buf *b, int rs, mips_label l) { emit_branch(b, OPC_BGTZ, rs, 0, l); }
 void mips_b(struct mips_buf *b, mips_label l) { emit_branch(b, OPC_BEQ, MIPS_ZERO, MIPS_ZERO, l); }
+void mips_bnel(struct mips_buf *b, int rs, int rt, mips_label l) { emit_branch(b, OPC_BNEL, rs, rt, l); }
 void mips_jr(struct mips_buf *b, int rs) { emit_r(b, OPC_SPECIAL, rs, 0, 0, 0, FN_JR); }
 void mips_jalr(struct mips_buf *b, int rs) { emit_r(b, OPC_SPECIAL, rs, 0, MIPS_RA, 0, FN_JALR); }
 void mips_j(struct mips_buf *b, uint64_t target) { emit_j(b, OPC_J, target); }

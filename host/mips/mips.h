@@ -36,6 +36,7 @@ enum mips_opcode {
     OPC_BEQ = 004 << 26, OPC_BNE = 005 << 26, OPC_BLEZ = 006 << 26, OPC_BGTZ = 007 << 26,
     OPC_ADDIU = 011 << 26, OPC_SLTI = 012 << 26, OPC_SLTIU = 013 << 26,
     OPC_ANDI = 014 << 26, OPC_ORI = 015 << 26, OPC_XORI = 016 << 26, OPC_LUI = 017 << 26,
+    OPC_BEQL = 024 << 26, OPC_BNEL = 025 << 26,
     OPC_DADDIU = 031 << 26, OPC_LDL = 032 << 26, OPC_LDR = 033 << 26,
     OPC_SPECIAL2 = 034 << 26, OPC_SPECIAL3 = 037 << 26,
     OPC_LB = 040 << 26, OPC_LH = 041 << 26, OPC_LWL = 042 << 26, OPC_LW = 043 << 26,
@@ -215,6 +216,9 @@ void mips_bgez(struct mips_buf *b, int rs, mips_label l);
 void mips_blez(struct mips_buf *b, int rs, mips_label l);
 void mips_bgtz(struct mips_buf *b, int rs, mips_label l);
 void mips_b(struct mips_buf *b, mips_label l);                 /* beq zero, zero */
+/* Branch likely (MIPS64r2, removed in r6): the delay slot runs only when the branch is taken, so
+ * it can hold the first instruction of the taken path instead of a nop. */
+void mips_bnel(struct mips_buf *b, int rs, int rt, mips_label l);
 void mips_jr(struct mips_buf *b, int rs);
 void mips_jalr(struct mips_buf *b, int rs);                    /* ra = return address */
 void mips_j(struct mips_buf *b, uint64_t target);             /* same 256 MiB region only */

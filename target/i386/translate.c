@@ -4,7 +4,7 @@
  * insn_table.c.
  *
  * TB layout in the code cache:
- *     entry:  lw at, exit_request(env); bnez at, request; nop     -- prompt exits for signals/kicks
+ *     entry:  lw at, exit_request(env); bnel at, request; (lui)   -- prompt exits for signals/kicks
  *             ... one block of host code per guest instruction ...
  *             exits (patchable j + stub, see exit.c)
  *     request: eip = tb->pc; return HOST_EXIT_NOCHAIN
@@ -214,10 +214,12 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     DisasContext dc = {
         .b = b, .tb = tb, .cc_op = CC_OP_DYNAMIC, .cc_op_synced = true,
     };
+    /* The exit-request check costs two instructions on the way in: bnel's delay slot runs only
+     * when the branch is taken, so it holds the exit path's first instruction, not a nop. */
     dc.exit_request_label = mips_new_label(b);
     mips_lw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exit_request));
-    mips_bnez(b, MIPS_AT, dc.exit_request_label);
-    mips_nop(b);
+    mips_bnel(b, MIPS_AT, MIPS_ZERO, dc.exit_request_label);
+    mips_lui(b, MIPS_AT, (uint16_t)(tb->pc >> 16));
 
     /*
      * A TB that reads its predecessor's flags is specialised for the lazy op in force now (what
@@ -281,7 +283,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     gen_ool_exits(&dc);
 
     mips_bind_label(b, dc.exit_request_label);
-    mips_li32(b, MIPS_AT, tb->pc);
+    mips_ori(b, MIPS_AT, MIPS_AT, (uint16_t)tb->pc);      /* lui in the bnel's delay slot */
     mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
     mips_j(b, host_epilogue_addr());
     mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);

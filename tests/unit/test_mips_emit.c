@@ -387,11 +387,13 @@ static void br_bgez(struct mips_buf *b, mips_label l) { mips_bgez(b, MIPS_A0, l)
 static void br_blez(struct mips_buf *b, mips_label l) { mips_blez(b, MIPS_A0, l); }
 static void br_bgtz(struct mips_buf *b, mips_label l) { mips_bgtz(b, MIPS_A0, l); }
 static void br_b(struct mips_buf *b, mips_label l) { mips_b(b, l); }
+static void br_bnel(struct mips_buf *b, mips_label l) { mips_bnel(b, MIPS_A0, MIPS_T1, l); }
 
 static const struct { void (*emit)(struct mips_buf *, mips_label); const char *prefix; } branches[] = {
     { br_beq, "beq $a0, $t1, " }, { br_bne, "bne $a0, $t1, " }, { br_beqz, "beqz $a0, " },
     { br_bnez, "bnez $a0, " }, { br_bltz, "bltz $a0, " }, { br_bgez, "bgez $a0, " },
     { br_blez, "blez $a0, " }, { br_bgtz, "bgtz $a0, " }, { br_b, "b " },
+    { br_bnel, "bnel $a0, $t1, " },
 };
 
 static void nops(struct mips_buf *b, int n)
