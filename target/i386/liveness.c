@@ -6,6 +6,10 @@
  * Successors are known for direct jumps, jcc (both ways), direct calls and fall-through; after an
  * indirect jump, a return or an interrupt every flag is taken as live.
  *
+ * A successor counts only if its code lies on the TB's own guest page(s): a write to those pages
+ * invalidates the TB (self-modifying code), so its liveness can never outlive the code it was
+ * derived from. Successors elsewhere are taken to need every flag.
+ *
  * Consequence worth knowing: when a flag is dead at a TB exit, its value is not recorded, so a
  * signal handler that inspects eflags in its ucontext at a fault right after may see an older value
  * for a flag the program never reads. Everything the program itself can observe is exact.
@@ -66,6 +70,15 @@ static void insn_flags(const cs_insn *insn, const struct x86_insn_row *row, uint
 }
 
 /* The flags the code at pc may read before writing them. */
+/* The guest pages the TB being analysed covers: successors must stay on them. */
+static uint32_t scan_page_lo, scan_page_hi;
+
+static bool on_tb_pages(uint32_t addr)
+{
+    uint32_t page = addr & ~0xfffu;
+    return page == scan_page_lo || page == scan_page_hi;
+}
+
 static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
 {
     static cs_insn *insn;
@@ -73,6 +86,9 @@ static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
     if (!insn)
         insn = cs_malloc(h);
     uint16_t needed = 0, killed = 0;
+    /* The scan stays on the successor's first page, so the memo's answer for pc does not depend
+     * on which TB asked. */
+    uint32_t page = pc & ~0xfffu;
     for (int k = 0; k < SUCCESSOR_SCAN_INSNS; k++) {
         uint32_t avail;
         const uint8_t *code = mode_code_bytes(env, pc, &avail);
@@ -80,7 +96,8 @@ static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
             break;
         size_t size = avail > 16 ? 16 : avail;
         uint64_t addr = pc;
-        if (!cs_disasm_iter(h, &code, &size, &addr, insn))
+        if ((pc & ~0xfffu) != page || !cs_disasm_iter(h, &code, &size, &addr, insn) ||
+            ((pc + insn->size - 1) & ~0xfffu) != page)
             break;
         const struct x86_insn_row *row = x86_insn_lookup(insn->id);
         if (!row)
@@ -98,6 +115,8 @@ static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
 
 static uint16_t successor_needs(CPUX86State *env, uint32_t pc)
 {
+    if (!on_tb_pages(pc))
+        return CC_ALL;
     uint32_t i = (pc ^ (pc >> MEMO_BITS)) & ((1u << MEMO_BITS) - 1);
     if (!memo[i].valid || memo[i].pc != pc) {
         memo[i].pc = pc;
@@ -135,6 +154,8 @@ static uint16_t tb_live_out(CPUX86State *env, const cs_insn *last)
 
 void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_after, uint16_t *live_in)
 {
+    scan_page_lo = (uint32_t)in[0]->address & ~0xfffu;
+    scan_page_hi = ((uint32_t)in[n - 1]->address + in[n - 1]->size - 1) & ~0xfffu;
     uint16_t live = tb_live_out(env, in[n - 1]);
     for (int i = n - 1; i >= 0; i--) {
         /* A branch inside the TB also leaves for its target. */
