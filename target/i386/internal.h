@@ -82,6 +82,9 @@ const struct x86_insn_row *x86_fpu_insn_lookup(unsigned cs_id);
 void flags_liveness(CPUX86State *env, cs_insn *const *in, int n, uint16_t *live_after, uint16_t *live_in);
 /* The capstone handle the translator decodes with (translate.c). */
 csh x86_cs_handle(void);
+/* Decodes the instruction at guest pc (code: its bytes, avail of them readable) into out, a
+ * cs_insn from cs_malloc on that handle. False if the bytes are no valid instruction. */
+bool x86_decode(const uint8_t *code, uint32_t avail, uint32_t pc, cs_insn *out);
 /* Whether an instruction is a jump, call, return or interrupt. */
 bool x86_is_control_transfer(const cs_insn *insn);
 /* Whether it is a Jcc with an immediate target (which may sit inside a TB). */

@@ -94,9 +94,7 @@ static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
         const uint8_t *code = mode_code_bytes(env, pc, &avail);
         if (!code || avail == 0)
             break;
-        size_t size = avail > 16 ? 16 : avail;
-        uint64_t addr = pc;
-        if ((pc & ~0xfffu) != page || !cs_disasm_iter(h, &code, &size, &addr, insn) ||
+        if ((pc & ~0xfffu) != page || !x86_decode(code, avail, pc, insn) ||
             ((pc + insn->size - 1) & ~0xfffu) != page)
             break;
         const struct x86_insn_row *row = x86_insn_lookup(insn->id);

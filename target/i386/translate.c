@@ -38,6 +38,41 @@ csh x86_cs_handle(void)
     return cs_handle;
 }
 
+/*
+ * Decoded instructions by address. Capstone is most of the translator's cost, and the same
+ * instruction is decoded again and again: by successor scans, by overlapping TBs, by the generic
+ * variant of a specialised TB. An entry is used only if the bytes in memory still match, so
+ * self-modifying code can never get a stale decode.
+ */
+enum { DECODE_CACHE_BITS = 12, DETAIL_COPY = offsetof(cs_detail, x86) + sizeof(cs_x86) };
+struct decoded {
+    bool valid;
+    cs_insn insn;
+    uint8_t detail[DETAIL_COPY];
+};
+static struct decoded *decode_cache;
+
+bool x86_decode(const uint8_t *code, uint32_t avail, uint32_t pc, cs_insn *out)
+{
+    struct decoded *e = &decode_cache[(pc ^ (pc >> DECODE_CACHE_BITS)) & ((1u << DECODE_CACHE_BITS) - 1)];
+    if (e->valid && e->insn.address == pc && e->insn.size <= avail && memcmp(e->insn.bytes, code, e->insn.size) == 0) {
+        cs_detail *d = out->detail;
+        *out = e->insn;
+        out->detail = d;
+        memcpy(d, e->detail, DETAIL_COPY);
+        return true;
+    }
+    size_t size = avail > 16 ? 16 : avail;
+    uint64_t addr = pc;
+    if (!cs_disasm_iter(cs_handle, &code, &size, &addr, out))
+        return false;
+    e->valid = true;
+    e->insn = *out;
+    e->insn.detail = NULL;
+    memcpy(e->detail, out->detail, DETAIL_COPY);
+    return true;
+}
+
 void x86_translate_init(void)
 {
     if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs_handle) != CS_ERR_OK)
@@ -45,6 +80,9 @@ void x86_translate_init(void)
     cs_option(cs_handle, CS_OPT_DETAIL, CS_OPT_ON);
     for (int i = 0; i < TB_MAX_INSNS; i++)
         insns[i] = cs_malloc(cs_handle);
+    decode_cache = calloc((size_t)1 << DECODE_CACHE_BITS, sizeof *decode_cache);
+    if (!decode_cache)
+        xqm_fatal("out of memory for the decode cache");
     if (cs_open(CS_ARCH_MIPS, CS_MODE_MIPS64 | CS_MODE_LITTLE_ENDIAN, &cs_mips_handle) != CS_ERR_OK)
         xqm_fatal("capstone: cannot open the MIPS disassembler");
 
@@ -133,10 +171,7 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
                 *fault_exception = EXCP_PF;
             break;
         }
-        size_t size = avail > 16 ? 16 : avail;
-        uint64_t addr = cur;
-        const uint8_t *p = code;
-        if (!cs_disasm_iter(cs_handle, &p, &size, &addr, insns[n])) {
+        if (!x86_decode(code, avail, cur, insns[n])) {
             if (n == 0)
                 *fault_exception = avail < 16 ? EXCP_PF : EXCP_UD;
             break;
