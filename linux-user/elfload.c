@@ -243,7 +243,7 @@ static uint32_t push_string(struct stack_builder *b, const char *s)
 
 static bool build_stack(const struct elf_program *prog, const char *execfn, int argc,
                         char *const argv[], char *const envp[], uint32_t hwcap,
-                        uint32_t *initial_esp)
+                        uint32_t *initial_esp, struct image_info *info)
 {
     /*
      * The strings may use at most a quarter of the stack, as Linux allows a quarter of the
@@ -265,6 +265,8 @@ static bool build_stack(const struct elf_program *prog, const char *execfn, int 
         envp_at[i] = push_string(&b, envp[i]);
     for (int i = argc - 1; i >= 0; i--)
         argv_at[i] = push_string(&b, argv[i]);
+    info->arg_start = argc > 0 ? argv_at[0] : b.sp;
+    info->arg_end = argc > 0 ? argv_at[argc - 1] + (uint32_t)strlen(argv[argc - 1]) + 1 : b.sp;
 
     b.sp &= ~15u;
     uint32_t platform_at = push_string(&b, "i686");
@@ -297,9 +299,15 @@ static bool build_stack(const struct elf_program *prog, const char *execfn, int 
         store_u32(p, argv_at[i]);
     for (int i = 0; i <= envc; i++, p += 4)
         store_u32(p, envp_at[i]);
+    info->auxv_bytes = (uint32_t)(8 * nauxv);
+    info->auxv = malloc(info->auxv_bytes);
     for (size_t i = 0; i < nauxv; i++, p += 8) {
         store_u32(p, auxv[i][0]);
         store_u32(p + 4, auxv[i][1]);
+        if (info->auxv) {
+            store_u32(info->auxv + 8 * i, auxv[i][0]);
+            store_u32(info->auxv + 8 * i + 4, auxv[i][1]);
+        }
     }
     free(argv_at);
     free(envp_at);
@@ -348,7 +356,8 @@ bool elf_load_program(const char *path, const char *execfn, int argc, char *cons
     if (r < 0)
         return fail(err, err_size, "cannot map the guest stack: %s", strerror((int)-r));
     uint32_t esp;
-    if (!build_stack(&prog, execfn, argc, argv, envp, hwcap, &esp))
+    struct image_info built = { 0 };
+    if (!build_stack(&prog, execfn, argc, argv, envp, hwcap, &esp, &built))
         return fail(err, err_size, "%s: argument list too long", path);
 
     guest_brk_init(brk);
@@ -356,7 +365,10 @@ bool elf_load_program(const char *path, const char *execfn, int argc, char *cons
     *info = (struct image_info){
         .entry = prog.entry, .initial_esp = esp, .load_bias = prog.bias,
         .phdr_addr = prog.phdr_addr, .phnum = prog.phnum, .brk_start = brk,
+        .image_start = prog.nseg > 0 ? page_of(prog.seg[0].vaddr) : 0,
         .exe_path = abs ? abs : strdup(path),
+        .arg_start = built.arg_start, .arg_end = built.arg_end,
+        .auxv = built.auxv, .auxv_bytes = built.auxv_bytes,
     };
     return true;
 }

@@ -5,25 +5,34 @@
  * Invariants:
  * - Every host page of the reservation is always mapped: PROT_NONE while no guest page in it is
  *   valid, otherwise with the union of its valid guest pages' permissions (read for any of R/W/X,
- *   write for W; the host never executes guest code, so never PROT_EXEC). A guest page that shares
- *   a host page with a valid one is therefore reachable by translated code although the guest never
- *   mapped it; syscalls still refuse it because they check page_flags, not the host mapping.
- * - page_flags[] is the guest's truth: VALID plus exactly the R/W/X the guest asked for.
+ *   write for W; the host never executes guest code, so never PROT_EXEC), minus write while any of
+ *   its guest pages holds translated code (PAGE_CODE): a guest store there faults, and the fault
+ *   handler drops the code before letting the store happen (guest_unprotect_code). A guest page
+ *   that shares a host page with a valid one is therefore reachable by translated code although the
+ *   guest never mapped it; syscalls still refuse it because they check page_flags, not the host
+ *   mapping.
+ * - page_flags[] is the guest's truth: VALID plus exactly the R/W/X the guest asked for, plus CODE.
  * - A host page is replaced by a fresh mapping only when none of its other guest pages is valid;
  *   otherwise its contents are kept and the changed guest pages are zeroed or filled by hand.
  * - Pages that held translated code lose their TBs (tb_invalidate_range) before they are remapped,
  *   unmapped or lose PROT_EXEC, so the core never runs code the guest can no longer see.
+ * - Syscalls that will write guest memory check it with guest_range_valid(..., PAGE_WRITE), which
+ *   also unprotects code pages in the range, so the host kernel never fails them with EFAULT.
+ *
+ * Locking (guest threads share the space): map_lock serialises the operations that change the
+ * map (mmap, munmap, mprotect, mremap, brk); prot_lock guards page_flags writes and host
+ * protections and is a leaf lock, taken also under tb_lock (a TB marks its pages) and in the fault
+ * handler. tb_invalidate_range is never called with prot_lock held.
  *
  * File mappings are real host file mappings when address and offset are host-page aligned; a
  * MAP_PRIVATE mapping that is not is emulated by reading the file into anonymous memory (later
  * writes to the file are then not seen through the mapping). A misaligned MAP_SHARED file mapping
  * cannot be emulated and fails with EINVAL. mremap supports anonymous mappings only (see guest_mremap).
- *
- * Only the guest's single thread changes the map (threads come with a later issue, and a lock here).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -45,6 +54,8 @@ static uint8_t page_flags[NUM_GUEST_PAGES];
 static uint64_t host_page_size;
 static bool read_implies_exec;
 static uint32_t brk_start, brk_current;
+static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t prot_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Guest addresses are computed in 64 bits so that the end of the space, 2^32, is representable. */
 static inline uint8_t *flags_of(uint64_t addr) { return &page_flags[addr >> GUEST_PAGE_BITS]; }
@@ -104,12 +115,41 @@ bool guest_range_valid(uint32_t addr, uint32_t len, unsigned prot)
     uint64_t end = (uint64_t)addr + len;
     if (end > GUEST_SPACE_SIZE)
         return false;
+    bool code = false;
     for (uint64_t a = addr & GUEST_PAGE_MASK; a < end; a += GUEST_PAGE_SIZE) {
         uint8_t f = *flags_of(a);
         if (!(f & PAGE_VALID) || (effective_prot(f) & prot) != prot)
             return false;
     }
+    if (!(prot & PAGE_WRITE))
+        return true;
+    /* The caller is about to write: code in any host page of the range must go first. */
+    for (uint64_t hp = host_page_down(addr); hp < end; hp += host_page_size) {
+        for (uint64_t a = hp; a < hp + host_page_size; a += GUEST_PAGE_SIZE)
+            code |= (*flags_of(a) & PAGE_CODE) != 0;
+        if (code) {
+            uint32_t s, n;
+            guest_unprotect_code((uint32_t)hp, &s, &n);
+            code = false;
+        }
+    }
     return true;
+}
+
+void guest_space_fork_lock(bool lock)
+{
+    if (lock) {
+        pthread_mutex_lock(&map_lock);
+        pthread_mutex_lock(&prot_lock);
+    } else {
+        pthread_mutex_unlock(&prot_lock);
+        pthread_mutex_unlock(&map_lock);
+    }
+}
+
+uint32_t guest_host_page_size(void)
+{
+    return (uint32_t)host_page_size;
 }
 
 unsigned guest_page_flags(uint32_t addr)
@@ -117,9 +157,44 @@ unsigned guest_page_flags(uint32_t addr)
     return *flags_of(addr);
 }
 
+static int host_prot_of_host_page(uint64_t hp);
+
 void guest_page_mark_code(uint32_t page_addr)
 {
-    *flags_of(page_addr) |= PAGE_CODE;
+    if (*flags_of(page_addr) & PAGE_CODE)
+        return;
+    pthread_mutex_lock(&prot_lock);
+    if (!(*flags_of(page_addr) & PAGE_CODE)) {
+        *flags_of(page_addr) |= PAGE_CODE;
+        uint64_t hp = host_page_down(page_addr);
+        mprotect(host_addr(hp), host_page_size, host_prot_of_host_page(hp));
+    }
+    pthread_mutex_unlock(&prot_lock);
+}
+
+bool guest_unprotect_code(uint32_t addr, uint32_t *hp_start, uint32_t *hp_size)
+{
+    uint64_t hp = host_page_down(addr);
+    *hp_start = (uint32_t)hp;
+    *hp_size = (uint32_t)host_page_size;
+    bool had_code = false;
+    pthread_mutex_lock(&prot_lock);
+    for (uint64_t a = hp; a < hp + host_page_size; a += GUEST_PAGE_SIZE) {
+        if (*flags_of(a) & PAGE_CODE) {
+            *flags_of(a) &= ~PAGE_CODE;
+            had_code = true;
+        }
+    }
+    int prot = host_prot_of_host_page(hp);
+    if (had_code)
+        mprotect(host_addr(hp), host_page_size, prot);
+    pthread_mutex_unlock(&prot_lock);
+    /* Outside prot_lock (see the locking rules above). A TB translated from this host page in the
+     * meantime is dropped as well, which is merely wasted work. */
+    uint64_t end = hp + host_page_size;
+    if (had_code)
+        tb_invalidate_range((uint32_t)hp, end >= GUEST_SPACE_SIZE ? 0xffffffffu : (uint32_t)end);
+    return (prot & PROT_WRITE) != 0;
 }
 
 void guest_set_read_implies_exec(bool on)
@@ -131,14 +206,16 @@ void guest_set_read_implies_exec(bool on)
 static int host_prot_of_host_page(uint64_t hp)
 {
     int prot = PROT_NONE;
+    bool code = false;
     for (uint64_t a = hp; a < hp + host_page_size; a += GUEST_PAGE_SIZE) {
         unsigned p = effective_prot(*flags_of(a));
         if (p & PAGE_READ)
             prot |= PROT_READ;
         if (p & PAGE_WRITE)
             prot |= PROT_WRITE;
+        code |= (*flags_of(a) & PAGE_CODE) != 0;
     }
-    return prot;
+    return code ? prot & ~PROT_WRITE : prot;
 }
 
 static bool host_page_has_valid_outside(uint64_t hp, uint64_t lo, uint64_t hi)
@@ -170,8 +247,10 @@ static bool range_is_valid(uint64_t start, uint64_t end)
 
 static void sync_host_prot(uint64_t start, uint64_t end)
 {
+    pthread_mutex_lock(&prot_lock);
     for (uint64_t hp = host_page_down(start); hp < end; hp += host_page_size)
         mprotect(host_addr(hp), host_page_size, host_prot_of_host_page(hp));
+    pthread_mutex_unlock(&prot_lock);
 }
 
 /* Back to the reservation state: no memory behind it, PROT_NONE. */
@@ -187,12 +266,14 @@ static int release_host_pages(uint64_t start, uint64_t end)
 static void drop_translated_code(uint64_t start, uint64_t end)
 {
     bool had_code = false;
+    pthread_mutex_lock(&prot_lock);
     for (uint64_t a = start; a < end; a += GUEST_PAGE_SIZE) {
         if (*flags_of(a) & PAGE_CODE) {
             had_code = true;
             *flags_of(a) &= ~PAGE_CODE;
         }
     }
+    pthread_mutex_unlock(&prot_lock);
     /* tb_invalidate_range takes a 32-bit end: the space's last byte stays out, and no TB starts there. */
     if (had_code)
         tb_invalidate_range((uint32_t)start, end >= GUEST_SPACE_SIZE ? 0xffffffffu : (uint32_t)end);
@@ -200,8 +281,10 @@ static void drop_translated_code(uint64_t start, uint64_t end)
 
 static void set_flags(uint64_t start, uint64_t end, uint8_t flags)
 {
+    pthread_mutex_lock(&prot_lock);
     for (uint64_t a = start; a < end; a += GUEST_PAGE_SIZE)
         *flags_of(a) = flags;
+    pthread_mutex_unlock(&prot_lock);
 }
 
 static uint8_t page_flags_for_prot(unsigned prot)
@@ -248,10 +331,13 @@ static int zero_partial(uint64_t lo, uint64_t hi, int share)
                        share | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
         return p == MAP_FAILED ? -errno : 0;
     }
-    if (mprotect(host_addr(hp), host_page_size, PROT_READ | PROT_WRITE) != 0)
-        return -errno;
-    memset(host_addr(lo), 0, hi - lo);
-    return 0;
+    /* Under prot_lock: a TB marking a neighbour page must not make the page read-only meanwhile. */
+    pthread_mutex_lock(&prot_lock);
+    int err = mprotect(host_addr(hp), host_page_size, PROT_READ | PROT_WRITE) != 0 ? -errno : 0;
+    if (err == 0)
+        memset(host_addr(lo), 0, hi - lo);
+    pthread_mutex_unlock(&prot_lock);
+    return err;
 }
 
 /* Anonymous zeroed memory for [start, end) with guest flags `flags`; the caller checked sharing. */
@@ -279,7 +365,7 @@ static int map_anonymous(uint64_t start, uint64_t end, uint8_t flags, bool share
  * Top-down search below `top` (down to `bottom`) for `len` bytes of whole free host pages, so that
  * the mapping placed there never shares a host page with another one and file mappings can be real.
  */
-static int64_t find_free_top_down(uint64_t bottom, uint64_t top, uint64_t len)
+static int64_t find_free_top_down(uint64_t bottom, uint64_t top, uint64_t len, uint64_t align)
 {
     uint64_t need = host_page_up(len);
     uint64_t run_end = host_page_down(top);
@@ -289,10 +375,19 @@ static int64_t find_free_top_down(uint64_t bottom, uint64_t top, uint64_t len)
             run_end = hp;
             continue;
         }
-        if (run_end - hp >= need)
+        if (run_end - hp >= need && (hp & (align - 1)) == 0)
             return (int64_t)hp;
     }
     return -ENOMEM;
+}
+
+static int64_t find_free_aligned(uint64_t len, uint64_t align)
+{
+    uint64_t stack_floor = GUEST_STACK_TOP - GUEST_STACK_SIZE - GUEST_PAGE_SIZE;
+    int64_t at = find_free_top_down(GUEST_LOWEST_MAP, GUEST_MMAP_TOP, len, align);
+    if (at < 0)
+        at = find_free_top_down(GUEST_MMAP_TOP, stack_floor, len, align);
+    return at;
 }
 
 static int64_t find_free_range(uint64_t hint, uint64_t len)
@@ -301,10 +396,7 @@ static int64_t find_free_range(uint64_t hint, uint64_t len)
     if (hint >= GUEST_LOWEST_MAP && hint == host_page_down(hint) && hint + len <= stack_floor
         && range_is_free(hint, host_page_up(hint + len)))
         return (int64_t)hint;
-    int64_t at = find_free_top_down(GUEST_LOWEST_MAP, GUEST_MMAP_TOP, len);
-    if (at < 0)
-        at = find_free_top_down(GUEST_MMAP_TOP, stack_floor, len);
-    return at;
+    return find_free_aligned(len, host_page_size);
 }
 
 /* Checks a file descriptor the way Linux's mmap does before anything is changed. */
@@ -365,7 +457,8 @@ static int map_file_directly(uint64_t start, uint64_t end, uint8_t flags, bool s
     return 0;
 }
 
-int64_t guest_mmap(uint32_t addr, uint32_t len, unsigned prot, unsigned flags, int fd, uint64_t offset)
+static int64_t guest_mmap_locked(uint32_t addr, uint32_t len, unsigned prot, unsigned flags, int fd,
+                                 uint64_t offset)
 {
     unsigned type = flags & GUEST_MAP_TYPE;
     bool anonymous = (flags & GUEST_MAP_ANONYMOUS) != 0;
@@ -428,6 +521,14 @@ int64_t guest_mmap(uint32_t addr, uint32_t len, unsigned prot, unsigned flags, i
     return err != 0 ? err : (int64_t)start;
 }
 
+int64_t guest_mmap(uint32_t addr, uint32_t len, unsigned prot, unsigned flags, int fd, uint64_t offset)
+{
+    pthread_mutex_lock(&map_lock);
+    int64_t r = guest_mmap_locked(addr, len, prot, flags, fd, offset);
+    pthread_mutex_unlock(&map_lock);
+    return r;
+}
+
 static void unmap_range(uint64_t start, uint64_t end)
 {
     drop_translated_code(start, end);
@@ -446,7 +547,7 @@ static void unmap_range(uint64_t start, uint64_t end)
     }
 }
 
-int guest_munmap(uint32_t addr, uint32_t len)
+static int guest_munmap_locked(uint32_t addr, uint32_t len)
 {
     if ((addr & ~GUEST_PAGE_MASK) != 0 || len == 0)
         return -EINVAL;
@@ -460,7 +561,15 @@ int guest_munmap(uint32_t addr, uint32_t len)
     return 0;
 }
 
-int guest_mprotect(uint32_t addr, uint32_t len, unsigned prot)
+int guest_munmap(uint32_t addr, uint32_t len)
+{
+    pthread_mutex_lock(&map_lock);
+    int r = guest_munmap_locked(addr, len);
+    pthread_mutex_unlock(&map_lock);
+    return r;
+}
+
+static int guest_mprotect_locked(uint32_t addr, uint32_t len, unsigned prot)
 {
     if ((addr & ~GUEST_PAGE_MASK) != 0 || (prot & ~7u) != 0)
         return -EINVAL;
@@ -472,17 +581,27 @@ int guest_mprotect(uint32_t addr, uint32_t len, unsigned prot)
     uint8_t pflags = page_flags_for_prot(prot);
     if (!(pflags & PAGE_EXEC))
         drop_translated_code(addr, end);
+    pthread_mutex_lock(&prot_lock);
     for (uint64_t a = addr; a < end; a += GUEST_PAGE_SIZE)
         *flags_of(a) = pflags | (*flags_of(a) & PAGE_CODE);
+    pthread_mutex_unlock(&prot_lock);
     sync_host_prot(addr, end);
     return 0;
+}
+
+int guest_mprotect(uint32_t addr, uint32_t len, unsigned prot)
+{
+    pthread_mutex_lock(&map_lock);
+    int r = guest_mprotect_locked(addr, len, prot);
+    pthread_mutex_unlock(&map_lock);
+    return r;
 }
 
 /*
  * Only anonymous mappings keep their meaning here: a grown file mapping gets zero pages and a moved
  * shared mapping stops being shared. glibc's realloc of mmapped chunks, the main user, is anonymous.
  */
-int64_t guest_mremap(uint32_t old_addr, uint32_t old_len, uint32_t new_len, unsigned flags,
+static int64_t guest_mremap_locked(uint32_t old_addr, uint32_t old_len, uint32_t new_len, unsigned flags,
                      uint32_t new_addr)
 {
     if ((old_addr & ~GUEST_PAGE_MASK) != 0 || (flags & ~3u) != 0 || new_len == 0 || old_len == 0)
@@ -539,6 +658,66 @@ int64_t guest_mremap(uint32_t old_addr, uint32_t old_len, uint32_t new_len, unsi
     return (int64_t)dest;
 }
 
+int64_t guest_mremap(uint32_t old_addr, uint32_t old_len, uint32_t new_len, unsigned flags,
+                     uint32_t new_addr)
+{
+    pthread_mutex_lock(&map_lock);
+    int64_t r = guest_mremap_locked(old_addr, old_len, new_len, flags, new_addr);
+    pthread_mutex_unlock(&map_lock);
+    return r;
+}
+
+int64_t guest_attach_foreign(uint32_t addr, uint32_t len, unsigned prot, uint32_t align,
+                             int (*map)(void *host, size_t len, void *opaque), void *opaque)
+{
+    uint64_t size = host_page_up(len);
+    if (len == 0 || size > GUEST_SPACE_SIZE - GUEST_LOWEST_MAP)
+        return -EINVAL;
+    if (align < host_page_size)
+        align = host_page_size;
+    pthread_mutex_lock(&map_lock);
+    int64_t start = addr;
+    if (addr == 0) {
+        start = find_free_aligned(size, align);
+    } else if ((addr & (align - 1)) != 0 || addr < GUEST_LOWEST_MAP
+               || (uint64_t)addr + size > GUEST_SPACE_SIZE) {
+        start = -EINVAL;
+    }
+    if (start >= 0) {
+        /* A partly used host page cannot take a foreign mapping: the attach replaces all of it. */
+        if (addr != 0 && (host_page_has_valid_outside(host_page_down((uint64_t)start),
+                                                       (uint64_t)start, (uint64_t)start + size)))
+            start = -EINVAL;
+    }
+    if (start >= 0) {
+        drop_translated_code((uint64_t)start, (uint64_t)start + size);
+        int err = map(host_addr((uint64_t)start), size, opaque);
+        if (err) {
+            start = err;
+        } else {
+            set_flags((uint64_t)start, (uint64_t)start + size, page_flags_for_prot(prot));
+            sync_host_prot((uint64_t)start, (uint64_t)start + size);
+        }
+    }
+    pthread_mutex_unlock(&map_lock);
+    return start;
+}
+
+int guest_detach_foreign(uint32_t addr, uint32_t len, int (*unmap)(void *host, void *opaque),
+                         void *opaque)
+{
+    uint64_t end = (uint64_t)addr + host_page_up(len);
+    pthread_mutex_lock(&map_lock);
+    drop_translated_code(addr, end);
+    int err = unmap(host_addr(addr), opaque);
+    if (err == 0) {
+        set_flags(addr, end, 0);
+        release_host_pages(addr, end);
+    }
+    pthread_mutex_unlock(&map_lock);
+    return err;
+}
+
 int guest_msync(uint32_t addr, uint32_t len, unsigned flags)
 {
     if ((addr & ~GUEST_PAGE_MASK) != 0)
@@ -553,12 +732,30 @@ int guest_msync(uint32_t addr, uint32_t len, unsigned flags)
     return msync(host_addr(start), host_page_up(end) - start, (int)flags) == 0 ? 0 : -errno;
 }
 
+void guest_space_walk(void (*fn)(uint32_t start, uint64_t end, unsigned prot, void *opaque),
+                      void *opaque)
+{
+    const unsigned rwx = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
+    uint64_t a = 0;
+    while (a < GUEST_SPACE_SIZE) {
+        uint8_t f = *flags_of(a);
+        if (!(f & PAGE_VALID)) {
+            a += GUEST_PAGE_SIZE;
+            continue;
+        }
+        uint64_t start = a;
+        while (a < GUEST_SPACE_SIZE && (*flags_of(a) & PAGE_VALID) && (*flags_of(a) & rwx) == (f & rwx))
+            a += GUEST_PAGE_SIZE;
+        fn((uint32_t)start, a, f & rwx, opaque);
+    }
+}
+
 void guest_brk_init(uint32_t start)
 {
     brk_start = brk_current = start;
 }
 
-uint32_t guest_brk(uint32_t new_brk)
+static uint32_t guest_brk_locked(uint32_t new_brk)
 {
     if (new_brk < brk_start)
         return brk_current;
@@ -575,4 +772,12 @@ uint32_t guest_brk(uint32_t new_brk)
     }
     brk_current = new_brk;
     return brk_current;
+}
+
+uint32_t guest_brk(uint32_t new_brk)
+{
+    pthread_mutex_lock(&map_lock);
+    uint32_t r = guest_brk_locked(new_brk);
+    pthread_mutex_unlock(&map_lock);
+    return r;
 }

@@ -85,7 +85,7 @@ static void print_arg(char kind, uint32_t v)
 
 void strace_call(const struct syscall *sc, const struct syscall_def *def)
 {
-    xqm_log("%d ", (int)getpid());
+    xqm_log("%d ", (int)gettid());
     if (!def || !def->name) {
         xqm_log("syscall_%u(0x%x,0x%x,0x%x,0x%x,0x%x,0x%x)", sc->nr, sc->arg[0], sc->arg[1],
                 sc->arg[2], sc->arg[3], sc->arg[4], sc->arg[5]);

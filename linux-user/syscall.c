@@ -55,6 +55,8 @@ static const uint8_t guest_errno_of_host[] = {
 
 int guest_errno(int host_errno)
 {
+    if (host_errno == XQM_ERESTARTSYS)
+        return XQM_ERESTARTSYS;     /* internal, never seen by the guest (syscall_dispatch) */
     if (host_errno > 0 && (size_t)host_errno < HOST_ERRNO_LIMIT && guest_errno_of_host[host_errno])
         return guest_errno_of_host[host_errno];
     /* A host errno with no i386 meaning (MIPS-only ones): the closest honest answer. */
@@ -180,6 +182,26 @@ void syscall_dispatch(CPUX86State *env)
         if (trace)
             strace_call(&sc, def);
         ret = guest_err(ENOSYS);
+    }
+    /* sigreturn's "result" is the restored eax, whatever it looks like. */
+    if (def && (def->handler == sys_sigreturn || def->handler == sys_rt_sigreturn)) {
+        if (trace)
+            xqm_log(" = (returned to 0x%08x)\n", env->eip);
+        return;
+    }
+    if (ret == -XQM_ERESTARTSYS) {
+        /*
+         * Interrupted by a guest signal before it could complete: back to the `int $0x80` with the
+         * number in eax, so that it runs again after the handler, unless the handler lacks
+         * SA_RESTART, in which case signal delivery turns this into -EINTR (Linux's ERESTARTSYS).
+         */
+        TaskState *ts = env->mode_opaque;
+        if (trace)
+            xqm_log(" = ? ERESTARTSYS (to be restarted)\n");
+        env->eip -= 2;
+        env->regs[R_EAX] = sc.nr;
+        ts->syscall_restart = true;
+        return;
     }
     if (trace)
         strace_result(def, ret);

@@ -9,10 +9,13 @@
  *
  * The linux_dirent64 record layout (u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, name) is the
  * same for i386 and the host, so the host fills the guest buffer and only d_off is rewritten.
+ *
+ * Guest threads share the tables: every access is under dir_lock.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <glib.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -31,6 +34,7 @@ struct dir_cookies {
 };
 
 static GHashTable *directories;     /* struct dir_key -> struct dir_cookies */
+static pthread_mutex_t dir_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Descriptors getdents64 was used on: only these can hold cookies, so lseek checks only these. */
 static GHashTable *dir_fds;
@@ -93,17 +97,32 @@ static int64_t guest_cookie(struct dir_cookies *c, int64_t host_off)
 
 bool dir_cookie_to_host(int fd, int64_t guest_off, int64_t *host_off)
 {
+    pthread_mutex_lock(&dir_lock);
     struct dir_cookies *c = cookies_for_fd(fd, false);
-    if (!c || guest_off < 0 || guest_off > c->host_offset->len)
-        return false;
-    *host_off = guest_off == 0 ? 0 : g_array_index(c->host_offset, int64_t, guest_off - 1);
-    return true;
+    bool ok = c && guest_off >= 0 && guest_off <= c->host_offset->len;
+    if (ok)
+        *host_off = guest_off == 0 ? 0 : g_array_index(c->host_offset, int64_t, guest_off - 1);
+    pthread_mutex_unlock(&dir_lock);
+    return ok;
+}
+
+static int64_t cookie_for(int fd, int64_t host_off, bool create)
+{
+    pthread_mutex_lock(&dir_lock);
+    struct dir_cookies *c = cookies_for_fd(fd, create);
+    int64_t r = c ? guest_cookie(c, host_off) : host_off;
+    pthread_mutex_unlock(&dir_lock);
+    return r;
+}
+
+int64_t dir_cookie_for_entry(int fd, int64_t host_off)
+{
+    return cookie_for(fd, host_off, true);
 }
 
 int64_t dir_cookie_to_guest(int fd, int64_t host_off)
 {
-    struct dir_cookies *c = cookies_for_fd(fd, false);
-    return c ? guest_cookie(c, host_off) : host_off;
+    return cookie_for(fd, host_off, false);
 }
 
 /* Offsets inside a linux_dirent64 record. */
@@ -118,21 +137,27 @@ int32_t sys_getdents64(const struct syscall *sc)
     long n = syscall(SYS_getdents64, fd, buf, (size_t)sc->arg[2]);
     if (n <= 0)
         return guest_ret(n);
+    pthread_mutex_lock(&dir_lock);
     struct dir_cookies *c = cookies_for_fd(fd, true);
-    if (!c)
+    if (!c) {
+        pthread_mutex_unlock(&dir_lock);
         return (int32_t)n;
+    }
     for (long pos = 0; pos < n; ) {
         int64_t host_off;
         uint16_t reclen;
         memcpy(&host_off, buf + pos + DIRENT64_D_OFF, sizeof host_off);
         memcpy(&reclen, buf + pos + DIRENT64_D_RECLEN, sizeof reclen);
         int64_t guest_off = guest_cookie(c, host_off);
-        if (guest_off < 0)
+        if (guest_off < 0) {
+            pthread_mutex_unlock(&dir_lock);
             return guest_err(EOVERFLOW);
+        }
         memcpy(buf + pos + DIRENT64_D_OFF, &guest_off, sizeof guest_off);
         if (reclen == 0)
             break;
         pos += reclen;
     }
+    pthread_mutex_unlock(&dir_lock);
     return (int32_t)n;
 }

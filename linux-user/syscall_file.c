@@ -44,12 +44,13 @@ static int64_t arg64(uint32_t lo, uint32_t hi)
     return (int64_t)(((uint64_t)hi << 32) | lo);
 }
 
+/* read and write may block (pipes, terminals, sockets): safe_syscall lets signals interrupt them. */
 int32_t sys_read(const struct syscall *sc)
 {
     uint32_t n = guest_extent(sc->arg[1], sc->arg[2], PAGE_WRITE);
     if (n == 0 && sc->arg[2] != 0)
         return guest_err(EFAULT);
-    return guest_ret(read((int)sc->arg[0], g2h(sc->arg[1]), n));
+    return guest_ret_neg(safe_syscall(SYS_read, (int)sc->arg[0], g2h(sc->arg[1]), n));
 }
 
 int32_t sys_write(const struct syscall *sc)
@@ -57,7 +58,7 @@ int32_t sys_write(const struct syscall *sc)
     uint32_t n = guest_extent(sc->arg[1], sc->arg[2], PAGE_READ);
     if (n == 0 && sc->arg[2] != 0)
         return guest_err(EFAULT);
-    return guest_ret(write((int)sc->arg[0], g2h(sc->arg[1]), n));
+    return guest_ret_neg(safe_syscall(SYS_write, (int)sc->arg[0], g2h(sc->arg[1]), n));
 }
 
 int32_t sys_pread64(const struct syscall *sc)
@@ -104,7 +105,7 @@ int32_t sys_readv(const struct syscall *sc)
     int32_t err = get_guest_iovec(sc->arg[1], sc->arg[2], PAGE_WRITE, iov);
     if (err)
         return err;
-    return guest_ret(readv((int)sc->arg[0], iov, (int)sc->arg[2]));
+    return guest_ret_neg(safe_syscall(SYS_readv, (int)sc->arg[0], iov, (int)sc->arg[2]));
 }
 
 int32_t sys_writev(const struct syscall *sc)
@@ -113,7 +114,7 @@ int32_t sys_writev(const struct syscall *sc)
     int32_t err = get_guest_iovec(sc->arg[1], sc->arg[2], PAGE_READ, iov);
     if (err)
         return err;
-    return guest_ret(writev((int)sc->arg[0], iov, (int)sc->arg[2]));
+    return guest_ret_neg(safe_syscall(SYS_writev, (int)sc->arg[0], iov, (int)sc->arg[2]));
 }
 
 static int32_t do_openat(int dirfd, uint32_t path_addr, uint32_t flags, uint32_t mode)
@@ -122,7 +123,14 @@ static int32_t do_openat(int dirfd, uint32_t path_addr, uint32_t flags, uint32_t
     int32_t err = guest_path(path_addr, &path);
     if (err)
         return err;
-    return guest_ret(openat(dirfd, path, open_flags_to_host(flags), (mode_t)mode));
+    int host_flags = open_flags_to_host(flags);
+    if (strncmp(path, "/proc/", 6) == 0) {
+        int fd = procfs_open(path, host_flags);
+        if (fd != PROCFS_NOT_EMULATED)
+            return guest_ret_neg(fd);
+    }
+    /* Opening a FIFO blocks until the other end opens it. */
+    return guest_ret_neg(safe_syscall(SYS_openat, dirfd, path, host_flags, (mode_t)mode));
 }
 
 int32_t sys_open(const struct syscall *sc)
@@ -254,8 +262,11 @@ static int32_t do_fcntl_lock(int fd, int host_cmd, uint32_t addr, bool wide)
         fl = (struct flock){ .l_type = gl->l_type, .l_whence = gl->l_whence,
                              .l_start = gl->l_start, .l_len = gl->l_len, .l_pid = gl->l_pid };
     }
-    if (fcntl(fd, host_cmd, &fl) != 0)
-        return guest_err(errno);
+    /* F_SETLKW waits for the lock: interruptible, like any blocking call. */
+    long r = host_cmd == F_SETLKW || host_cmd == F_OFD_SETLKW
+             ? safe_syscall(SYS_fcntl, fd, host_cmd, &fl) : (fcntl(fd, host_cmd, &fl) == 0 ? 0 : -errno);
+    if (r != 0)
+        return guest_err((int)-r);
     if (host_cmd != F_GETLK && host_cmd != F_OFD_GETLK)
         return 0;
     if (wide) {

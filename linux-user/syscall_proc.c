@@ -1,9 +1,10 @@
 /*
  * The process and its environment: exit, ids, uname, resource limits, sysinfo, scheduling, random
- * bytes, signals sent with kill/tgkill, and futex.
+ * bytes, and futex.
  *
- * One guest thread for now, so exit and exit_group both end the process, and set_tid_address and
- * set_robust_list only record what a later thread implementation will need.
+ * exit ends the calling guest thread and exit_group the process (task.c). set_tid_address and
+ * set_robust_list are per thread; the robust list is recorded but not walked at thread exit (a
+ * thread that dies holding a robust mutex leaves it held, without FUTEX_OWNER_DIED).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,26 +25,14 @@
 #include "linux-user/syscall.h"
 #include "linux-user/user.h"
 
-/* Kept for thread exit (CLONE_CHILD_CLEARTID wake-up, robust futexes) once threads exist. */
-static uint32_t clear_child_tid_addr;
-static uint32_t robust_list_head;
-
-static _Noreturn void exit_process(int status)
-{
-    if (xqm_log_enabled(LOG_STRACE))
-        xqm_log(" = ?\n");
-    fflush(NULL);
-    _exit(status & 0xff);
-}
-
 int32_t sys_exit(const struct syscall *sc)
 {
-    exit_process((int)sc->arg[0]);
+    task_exit_thread((int)sc->arg[0]);
 }
 
 int32_t sys_exit_group(const struct syscall *sc)
 {
-    exit_process((int)sc->arg[0]);
+    task_exit_process((int)sc->arg[0]);
 }
 
 int32_t sys_getpid(const struct syscall *sc)
@@ -156,7 +145,8 @@ int32_t sys_uname(const struct syscall *sc)
 
 int32_t sys_set_tid_address(const struct syscall *sc)
 {
-    clear_child_tid_addr = sc->arg[0];
+    TaskState *ts = sc->env->mode_opaque;
+    ts->clear_child_tid = sc->arg[0];
     return gettid();
 }
 
@@ -164,7 +154,21 @@ int32_t sys_set_robust_list(const struct syscall *sc)
 {
     if (sc->arg[1] != 12)       /* sizeof(struct robust_list_head) on i386 */
         return guest_err(EINVAL);
-    robust_list_head = sc->arg[0];
+    TaskState *ts = sc->env->mode_opaque;
+    ts->robust_list = sc->arg[0];
+    return 0;
+}
+
+int32_t sys_get_robust_list(const struct syscall *sc)
+{
+    if (sc->arg[0] != 0 && (pid_t)sc->arg[0] != gettid())
+        return guest_err(EPERM);
+    uint8_t *head = guest_ptr(sc->arg[1], 4, PAGE_WRITE), *len = guest_ptr(sc->arg[2], 4, PAGE_WRITE);
+    if (!head || !len)
+        return guest_err(EFAULT);
+    TaskState *ts = sc->env->mode_opaque;
+    store_u32(head, ts->robust_list);
+    store_u32(len, 12);
     return 0;
 }
 
@@ -385,36 +389,6 @@ int32_t sys_getrandom(const struct syscall *sc)
     return guest_ret(getrandom(buf, sc->arg[1], sc->arg[2]));   /* GRND_* are the same */
 }
 
-/* ---- signals to processes ---- */
-
-/* The host signal for a guest signal argument: 0 stays 0 (existence check), unknown is -1. */
-static int host_signal_arg(uint32_t guest_sig)
-{
-    if (guest_sig == 0)
-        return 0;
-    int host = guest_to_host_signal((int)guest_sig);
-    return host ? host : -1;
-}
-
-int32_t sys_kill(const struct syscall *sc)
-{
-    int sig = host_signal_arg(sc->arg[1]);
-    return sig < 0 ? guest_err(EINVAL) : guest_ret(kill((pid_t)sc->arg[0], sig));
-}
-
-int32_t sys_tkill(const struct syscall *sc)
-{
-    int sig = host_signal_arg(sc->arg[1]);
-    return sig < 0 ? guest_err(EINVAL) : guest_ret(syscall(SYS_tkill, (pid_t)sc->arg[0], sig));
-}
-
-int32_t sys_tgkill(const struct syscall *sc)
-{
-    int sig = host_signal_arg(sc->arg[2]);
-    return sig < 0 ? guest_err(EINVAL)
-                   : guest_ret(syscall(SYS_tgkill, (pid_t)sc->arg[0], (pid_t)sc->arg[1], sig));
-}
-
 /* ---- futex ---- */
 
 /*
@@ -455,14 +429,15 @@ static int32_t do_futex(const struct syscall *sc, bool time64)
         if (!guest_range_valid(uaddr2, 4, PAGE_READ))
             return guest_err(EFAULT);
         host_uaddr2 = g2h(uaddr2);
-        return guest_ret(syscall(SYS_futex, g2h(uaddr), (int)op, val, (unsigned long)timeout_addr,
-                                 host_uaddr2, val3));
+        return guest_ret_neg(safe_syscall(SYS_futex, g2h(uaddr), (int)op, val,
+                                          (unsigned long)timeout_addr, host_uaddr2, val3));
     default:
         if (xqm_log_enabled(LOG_UNIMP))
             xqm_log("xqm-user: unimplemented futex operation %d\n", cmd);
         return guest_err(ENOSYS);
     }
-    return guest_ret(syscall(SYS_futex, g2h(uaddr), (int)op, val, timeout, host_uaddr2, val3));
+    /* Waits go through safe_syscall so that a guest signal interrupts them (EINTR or restart). */
+    return guest_ret_neg(safe_syscall(SYS_futex, g2h(uaddr), (int)op, val, timeout, host_uaddr2, val3));
 }
 
 int32_t sys_futex(const struct syscall *sc)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
@@ -143,21 +144,29 @@ int32_t sys_clock_getres_time64(const struct syscall *sc)
     return do_clock_getres(sc, true);
 }
 
+/*
+ * Sleeps are interruptible by guest signals (safe_syscall). Interrupted before it began, a sleep
+ * reports EINTR with all of its time remaining, which is what Linux reports for a signal that
+ * arrives as the sleep starts; it never restarts on its own (ERESTART_RESTARTBLOCK with a handler).
+ */
 int32_t sys_nanosleep(const struct syscall *sc)
 {
     struct timespec req, rem;
     int32_t err = get_guest_timespec(sc->arg[0], false, &req);
     if (err)
         return err;
-    if (nanosleep(&req, &rem) == 0)
+    rem = req;
+    long r = safe_syscall(SYS_nanosleep, &req, &rem);
+    if (r == 0)
         return 0;
-    int e = errno;
-    if (e == EINTR && sc->arg[1]) {
+    if (r == -XQM_ERESTARTSYS)
+        r = -EINTR;
+    if (r == -EINTR && sc->arg[1]) {
         err = put_guest_timespec(sc->arg[1], false, &rem);
         if (err)
             return err;
     }
-    return guest_err(e);
+    return guest_err((int)-r);
 }
 
 static int32_t do_clock_nanosleep(const struct syscall *sc, bool time64)
@@ -167,13 +176,16 @@ static int32_t do_clock_nanosleep(const struct syscall *sc, bool time64)
     if (err)
         return err;
     int flags = (int)sc->arg[1];    /* TIMER_ABSTIME is 1 on both sides */
-    int r = clock_nanosleep((clockid_t)sc->arg[0], flags, &req, &rem);   /* returns the errno */
-    if (r == EINTR && !(flags & TIMER_ABSTIME) && sc->arg[3]) {
+    rem = req;
+    long r = safe_syscall(SYS_clock_nanosleep, (clockid_t)sc->arg[0], flags, &req, &rem);
+    if (r == -XQM_ERESTARTSYS)
+        r = -EINTR;
+    if (r == -EINTR && !(flags & TIMER_ABSTIME) && sc->arg[3]) {
         err = put_guest_timespec(sc->arg[3], time64, &rem);
         if (err)
             return err;
     }
-    return r ? guest_err(r) : 0;
+    return r ? guest_err((int)-r) : 0;
 }
 
 int32_t sys_clock_nanosleep(const struct syscall *sc)
@@ -216,7 +228,13 @@ int32_t sys_getrusage(const struct syscall *sc)
     struct rusage ru;
     if (getrusage((int)sc->arg[0], &ru) != 0)
         return guest_err(errno);
-    struct guest_rusage *g = guest_ptr(sc->arg[1], sizeof *g, PAGE_WRITE);
+    return put_guest_rusage(sc->arg[1], &ru);
+}
+
+int32_t put_guest_rusage(uint32_t addr, const struct rusage *r)
+{
+    const struct rusage ru = *r;
+    struct guest_rusage *g = guest_ptr(addr, sizeof *g, PAGE_WRITE);
     if (!g)
         return guest_err(EFAULT);
     const long counters[14] = {

@@ -8,6 +8,7 @@
  * reloads %fs/%gs after set_thread_area.
  */
 #include <errno.h>
+#include <stdbool.h>
 
 #include "linux-user/syscall.h"
 #include "linux-user/user.h"
@@ -79,6 +80,40 @@ static bool user_desc_acceptable(const struct user_desc_fields *u)
            && !(u->flags & UD_SEG_NOT_PRESENT);
 }
 
+/* Flat user segments as the high word of their descriptor (SDM vol. 3, 3.4.5), attribute bits. */
+enum { FLAT_CODE_FLAGS = 0x00c0fb00, FLAT_DATA_FLAGS = 0x00c0f300 };
+
+bool cpu_load_user_segment(CPUX86State *env, int seg, uint32_t selector)
+{
+    uint32_t sel = selector & 0xffff;
+    struct x86_segment *s = &env->segs[seg];
+    if ((sel & ~3u) == 0) {
+        if (seg == R_CS || seg == R_SS)
+            return false;
+        *s = (struct x86_segment){ .selector = sel };
+        return true;
+    }
+    if ((sel & 3) != 3 || (sel & 4))
+        return false;           /* user mode needs RPL 3; the LDT is not modelled */
+    if (sel == USER_CS || sel == USER_DS) {
+        if ((seg == R_CS) != (sel == USER_CS))
+            return false;
+        *s = (struct x86_segment){ .selector = sel, .base = 0, .limit = 0xffffffff,
+                                   .flags = sel == USER_CS ? FLAT_CODE_FLAGS : FLAT_DATA_FLAGS };
+        return true;
+    }
+    uint32_t idx = sel >> 3;
+    if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX || !(env->gdt[idx] & (1ull << 47)))
+        return false;
+    struct user_desc_fields u;
+    decode_descriptor(env->gdt[idx], &u);
+    s->selector = sel;
+    s->base = u.base_addr;
+    s->limit = (u.flags & UD_LIMIT_IN_PAGES) ? (u.limit << 12) | 0xfff : u.limit;
+    s->flags = (uint32_t)(env->gdt[idx] >> 32) & 0x00f0ff00;
+    return true;
+}
+
 /* Refreshes the cached base/limit of a segment register that uses GDT entry idx. */
 static void reload_if_loaded(CPUX86State *env, int idx)
 {
@@ -97,11 +132,15 @@ static void reload_if_loaded(CPUX86State *env, int idx)
 
 int32_t sys_set_thread_area(const struct syscall *sc)
 {
-    uint8_t *g = guest_ptr(sc->arg[0], 16, PAGE_READ | PAGE_WRITE);
+    return cpu_set_thread_area(sc->env, sc->arg[0]);
+}
+
+int32_t cpu_set_thread_area(CPUX86State *env, uint32_t desc_addr)
+{
+    uint8_t *g = guest_ptr(desc_addr, 16, PAGE_READ | PAGE_WRITE);
     if (!g)
         return guest_err(EFAULT);
     struct user_desc_fields u = { load_u32(g), load_u32(g + 4), load_u32(g + 8), load_u32(g + 12) };
-    CPUX86State *env = sc->env;
     int idx = (int)u.entry_number;
     if (u.entry_number == 0xffffffff) {
         for (idx = GDT_ENTRY_TLS_MIN; idx <= GDT_ENTRY_TLS_MAX && env->gdt[idx] != 0; idx++)

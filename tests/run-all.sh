@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test and holds xqm to the real CPU. Builds nothing: `make check` builds first.
 #
-# - tests/user: each build/tests/user/NAME.O0 and NAME.O2 runs natively (this x86 machine runs i386
+# - tests/user: each build/tests/user/NAME.O0 and NAME.O2 (fp_*: also NAME.sse2, NAME.O3v) runs natively (this x86 machine runs i386
 #   programs) and under `qemu-mips64el-static -cpu Loongson-3A1000 build/xqm-user`, both with the
 #   same fixed argv, environment (env -i), stdin (tests/user/stdin.txt) and an empty scratch working
 #   directory (also $TMPDIR). stdout, stderr and the exit status must match byte for byte. A program
 #   whose native run cannot execute or times out is a broken test and fails.
+# - tests/user/*.sh: each script runs as `build/busybox/bin/busybox sh SCRIPT` (Debian's static
+#   i386 busybox, fetched by tools/setup-deps.sh), natively and under xqm, compared the same way.
+# - tests/system: each bare-metal guest build/tests/system/NAME.elf boots under xqm-system and passes
+#   when it prints PASS and exits through isa-debug-exit (tests/system/run.sh --one does the run).
 # - tests/unit: each executable in build/tests/unit/ runs once (MIPS ones under qemu) and passes when
 #   it exits 0; it prints its own details.
 #
@@ -75,23 +79,64 @@ capture() {
     fi
 }
 
+# The command that runs a guest program under xqm, into the array named $1. Under qemu, xqm-user
+# gets -exec-prefix so that a guest execve of an i386 program can start xqm-user (a MIPS binary)
+# again through qemu: this host has no binfmt_misc entry for MIPS.
+xqm_command() {
+    local -n out=$1
+    local q prefix=()
+    out=()
+    if [ -n "$QEMU_MIPS" ]; then
+        read -ra q <<<"$QEMU_MIPS"
+        q[0]=$(absolute_cmd "${q[0]}")
+        prefix=("${q[@]}" -cpu "$QEMU_CPU")
+        out=("${prefix[@]}")
+    fi
+    read -ra q <<<"$XQM_USER"
+    q[0]=$(absolute_cmd "${q[0]}")
+    out+=("${q[0]}")
+    if [ ${#prefix[@]} -gt 0 ]; then
+        out+=(-exec-prefix "${prefix[*]}")
+    fi
+    out+=("${q[@]:1}")
+}
+
 report() {   # name status message
     printf '%s\n' "$3"
     printf '%s\n' "$2" >"$RESULTS/${1//\//_}"
 }
 
 run_user() {
-    local bin base name
+    local bin base
     bin=$(absolute_cmd "$1")
     base=$(basename "$bin")
-    name=user/$base
-    local wd=$TMPROOT/work/$base pfx=$TMPROOT/out/$base
     if [ ! -f "$bin" ]; then
-        report "$name" fail "FAIL $name (broken test: $1 is missing; run make tests-user)"
+        report "user/$base" fail "FAIL user/$base (broken test: $1 is missing; run make tests-user)"
         return
     fi
+    compare_runs "user/$base" "$base" "$bin" "${ARGS[@]}"
+}
 
-    capture "$wd" "$pfx.native" "$bin" "${ARGS[@]}"
+# A shell script run by Debian's static i386 busybox (build/busybox, from tools/setup-deps.sh):
+# `busybox sh SCRIPT` natively and under xqm.
+run_script() {
+    local script base bb=$ROOT/$BUILD/busybox/bin/busybox
+    script=$(absolute_cmd "$1")
+    base=$(basename "$script")
+    if [ ! -x "$bb" ]; then
+        report "user/$base" fail "FAIL user/$base (broken test: $BUILD/busybox/bin/busybox is missing; run tools/setup-deps.sh)"
+        return
+    fi
+    compare_runs "user/$base" "$base" "$bb" sh "$script"
+}
+
+# Runs a guest command line natively and under xqm and reports whether the runs match.
+compare_runs() {   # name key program args...
+    local name=$1 base=$2
+    shift 2
+    local wd=$TMPROOT/work/$base pfx=$TMPROOT/out/$base
+
+    capture "$wd" "$pfx.native" "$@"
     local nrc=$RC
     if [ "$TIMED_OUT" = 1 ]; then
         report "$name" fail "FAIL $name (broken test: native run timed out after ${TIMEOUT}s)"
@@ -104,16 +149,9 @@ run_user() {
         return
     fi
 
-    local xqm=() q
-    if [ -n "$QEMU_MIPS" ]; then
-        read -ra q <<<"$QEMU_MIPS"
-        q[0]=$(absolute_cmd "${q[0]}")
-        xqm=("${q[@]}" -cpu "$QEMU_CPU")
-    fi
-    read -ra q <<<"$XQM_USER"
-    q[0]=$(absolute_cmd "${q[0]}")
-    xqm+=("${q[@]}")
-    capture "$wd" "$pfx.xqm" "${xqm[@]}" "$bin" "${ARGS[@]}"
+    local xqm=()
+    xqm_command xqm
+    capture "$wd" "$pfx.xqm" "${xqm[@]}" "$@"
     local xrc=$RC
     if [ -n "$QEMU_MIPS" ]; then
         # qemu's own note that its guest (xqm-user) died of a signal; the exit status tells that.
@@ -143,6 +181,17 @@ run_user() {
         local joined
         joined=$(printf ', %s' "${reasons[@]}")
         report "$name" fail "FAIL $name (${joined:2})$details"
+    fi
+}
+
+run_system() {
+    local elf name out
+    elf=$(absolute_cmd "$1")
+    name=system/$(basename "$elf" .elf)
+    if out=$(bash "$ROOT/tests/system/run.sh" --one "$elf" 2>&1); then
+        report "$name" pass "PASS $name"
+    else
+        report "$name" fail "$out"
     fi
 }
 
@@ -181,7 +230,9 @@ run_unit() {
 if [ "${1:-}" = --one ]; then
     case $2 in
     user:*) run_user "${2#user:}" ;;
+    script:*) run_script "${2#script:}" ;;
     unit:*) run_unit "${2#unit:}" ;;
+    system:*) run_system "${2#system:}" ;;
     esac
     exit 0
 fi
@@ -200,11 +251,27 @@ items=() names=()
 for src in tests/user/*.c; do
     [ -e "$src" ] || continue
     base=$(basename "$src" .c)
-    for opt in O0 O2; do
+    opts=(O0 O2)
+    case $base in fp_*) opts+=(sse2 O3v) ;; esac     # tests/user/tests.mk builds these too
+    for opt in "${opts[@]}"; do
         selected "user/$base.$opt" || continue
         items+=("user:$BUILD/tests/user/$base.$opt")
         names+=("user/$base.$opt")
     done
+done
+for src in tests/user/*.sh; do
+    [ -e "$src" ] || continue
+    base=$(basename "$src")
+    selected "user/$base" || continue
+    items+=("script:$src")
+    names+=("user/$base")
+done
+for elf in "$BUILD"/tests/system/*.elf; do
+    [ -e "$elf" ] || continue
+    base=$(basename "$elf" .elf)
+    selected "system/$base" || continue
+    items+=("system:$elf")
+    names+=("system/$base")
 done
 if [ -d "$BUILD/tests/unit" ]; then
     while IFS= read -r -d '' bin; do

@@ -22,10 +22,32 @@ for p in $host_pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_install="$need_install $p"
 done
 
+# Debian's busybox-static for i386, unpacked (not installed) into build/busybox.
+setup_busybox() {
+    local dir=build/busybox
+    [ -x "$dir/bin/busybox" ] && return 0
+    if ! dpkg --print-foreign-architectures | grep -qx i386; then
+        $SUDO dpkg --add-architecture i386
+        $SUDO apt-get update -qq
+    fi
+    local dl=build/debs-busybox
+    rm -rf "$dl" "$dir"
+    mkdir -p "$dl" "$dir"
+    chmod 777 "$dl"  # apt-get download runs as _apt when it can
+    if ! (cd "$dl" && apt-get download -qq busybox-static:i386); then
+        $SUDO apt-get update -qq
+        (cd "$dl" && apt-get download -qq busybox-static:i386)
+    fi
+    dpkg -x "$dl"/busybox-static_*.deb "$dir"
+    rm -rf "$dl"
+    echo "setup-deps: busybox ready in $dir"
+}
+
 if [ "$(dpkg --print-architecture)" = mips64el ]; then
     # shellcheck disable=SC2086
     $SUDO apt-get install -y gcc $dev_pkgs
     mkdir -p "$SYSROOT" && touch "$SYSROOT/.native"
+    setup_busybox
     exit 0
 fi
 
@@ -36,6 +58,7 @@ if [ -n "$need_install" ]; then
     $SUDO apt-get install -y -qq $need_install >/dev/null
 fi
 
+setup_busybox
 if [ -f "$SYSROOT/.complete" ]; then
     exit 0
 fi
