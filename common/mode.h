@@ -5,6 +5,7 @@
 #ifndef XQM_COMMON_MODE_H
 #define XQM_COMMON_MODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "target/i386/cpu.h"
@@ -18,5 +19,8 @@ const uint8_t *mode_code_bytes(CPUX86State *env, uint32_t pc, uint32_t *avail);
 void mode_code_page_added(uint32_t page_addr);
 /* Translation-relevant CPU state that forms part of the TB key. */
 uint32_t mode_tb_flags(const CPUX86State *env);
+/* Loads segment register seg (R_ES..R_GS) with selector as a user-mode program's mov/pop does:
+ * false when the selector is not loadable there (the instruction then raises #GP). */
+bool mode_load_segment(CPUX86State *env, int seg, uint32_t selector);
 
 #endif

@@ -92,3 +92,8 @@ uint32_t mode_tb_flags(const CPUX86State *env)
     smc_step_end(ts->env);
     return 0;
 }
+
+bool mode_load_segment(CPUX86State *env, int seg, uint32_t selector)
+{
+    return cpu_load_user_segment(env, seg, selector);
+}

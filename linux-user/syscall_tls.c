@@ -1,6 +1,9 @@
 /*
- * set_thread_area and get_thread_area: the three TLS slots of the GDT (entries 6, 7, 8) that i386
- * Linux gives each thread, kept in env->gdt[] as raw 8-byte x86 segment descriptors.
+ * set_thread_area and get_thread_area: the three TLS slots of the GDT that Linux gives each
+ * thread, kept in env->gdt[] as raw 8-byte x86 segment descriptors. The layout is that of a
+ * 64-bit kernel running a 32-bit process (user code 0x23, user data 0x2b, TLS entries 12-14, so
+ * glibc's %gs is 0x63), where i386 binaries most often run today; a 32-bit kernel uses 0x73,
+ * 0x7b and entries 6-8. Programs learn the entry from set_thread_area, so either works for them.
  *
  * The descriptors are encoded exactly as the kernel's fill_ldt does (SDM vol. 3, 3.4.5), accessed
  * bit set, so whoever loads a selector (the core's segment-load helper) decodes a real descriptor.
@@ -13,7 +16,8 @@
 #include "linux-user/syscall.h"
 #include "linux-user/user.h"
 
-enum { GDT_ENTRY_TLS_MIN = 6, GDT_ENTRY_TLS_MAX = 8 };
+enum { GDT_ENTRY_TLS_MIN = 12, GDT_ENTRY_TLS_MAX = 14 };
+_Static_assert(GDT_ENTRY_TLS_MAX < sizeof(((CPUX86State *)0)->gdt) / sizeof(uint64_t), "env->gdt holds the TLS entries");
 
 /* struct user_desc's flag word (arch/x86/include/uapi/asm/ldt.h). */
 enum {

@@ -4,6 +4,7 @@
  */
 #include <time.h>
 
+#include "common/mode.h"
 #include "target/i386/internal.h"
 
 uint64_t helper_cc_compute_all(CPUX86State *env)
@@ -47,33 +48,8 @@ uint64_t helper_rdtsc(CPUX86State *env)
     return 0;
 }
 
-/*
- * Loads a data segment register in user mode. Selector 0 is the null selector (allowed in DS, ES,
- * FS, GS); otherwise it must name a present GDT entry with RPL 3 (the LDT is not modelled yet).
- * Returns 1 on success, 0 for #GP.
- */
+/* mov/pop to a segment register: the mode knows the descriptor tables. Returns 1, or 0 for #GP. */
 uint64_t helper_load_seg(CPUX86State *env, uint64_t seg, uint64_t selector)
 {
-    uint32_t sel = (uint32_t)selector & 0xffff;
-    struct x86_segment *s = &env->segs[seg];
-    if ((sel & ~3u) == 0) {
-        s->selector = sel;
-        s->base = 0;
-        s->limit = 0;
-        s->flags = 0;
-        return 1;
-    }
-    uint32_t idx = sel >> 3;
-    if ((sel & 4) || idx >= sizeof env->gdt / sizeof env->gdt[0])
-        return 0;
-    uint64_t d = env->gdt[idx];
-    if (!(d & (1ull << 47)))        /* present bit */
-        return 0;
-    s->selector = sel;
-    s->base = (uint32_t)(((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000));
-    s->limit = (uint32_t)((d & 0xffff) | ((d >> 32) & 0xf0000));
-    if (d & (1ull << 55))
-        s->limit = (s->limit << 12) | 0xfff;
-    s->flags = (uint32_t)(d >> 32) & 0x00f0ff00;
-    return 1;
+    return mode_load_segment(env, (int)seg, (uint32_t)selector);
 }

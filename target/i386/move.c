@@ -198,9 +198,8 @@ static int seg_index(unsigned cs_reg)
 
 /*
  * mov to/from a segment register and push/pop of one. Loading a selector goes through a helper that
- * reads the descriptor (user mode: the TLS entries set_thread_area installed) and raises #GP for a
- * bad one. CS and SS cannot be the target of mov in a way Linux user code needs, so only DS, ES,
- * FS and GS loads are translated.
+ * asks the mode for the descriptor (common/mode.h) and raises #GP for a bad one. mov to CS is
+ * invalid (#UD); a far jump or call would be needed to change it.
  */
 bool x86_translate_mov_seg(DisasContext *dc)
 {
@@ -223,12 +222,12 @@ bool x86_translate_mov_seg(DisasContext *dc)
         return true;
     }
     if (id == X86_INS_POP) {
-        if ((seg = seg_index(dc_op(dc, 0)->reg)) < 0 || seg == R_CS || seg == R_SS)
+        if ((seg = seg_index(dc_op(dc, 0)->reg)) < 0 || seg == R_CS)
             return false;
         value = dc_temp(dc);
         gen_ld(dc, MO_32 | MO_ALIGNED, value, hreg_guest(R_ESP));
     } else if (id == X86_INS_MOV) {
-        if ((seg = seg_index(dc_op(dc, 0)->reg)) < 0 || seg == R_CS || seg == R_SS)
+        if ((seg = seg_index(dc_op(dc, 0)->reg)) < 0 || seg == R_CS)
             return false;
         value = gen_load_op(dc, 1, 1);
         if (value < 0)
