@@ -195,6 +195,17 @@ run_system() {
     fi
 }
 
+# The differential tester's fixed budget (tests/difftest, `make difftest-check`): seeded random
+# instruction sequences run natively and under xqm, every register, flag and buffer byte compared.
+run_difftest() {
+    local name=difftest/seed1 out
+    if out=$(bash "$ROOT/tests/difftest/run.sh" --check 1 2000 2>&1); then
+        report "$name" pass "$(printf '%s\n' "$out" | grep -m1 '^PASS' || echo "PASS $name")"
+    else
+        report "$name" fail "$(printf '%s\n' "$out" | tail -n 20)"
+    fi
+}
+
 run_unit() {
     local bin base name
     bin=$(absolute_cmd "$1")
@@ -233,6 +244,7 @@ if [ "${1:-}" = --one ]; then
     script:*) run_script "${2#script:}" ;;
     unit:*) run_unit "${2#unit:}" ;;
     system:*) run_system "${2#system:}" ;;
+    difftest) run_difftest ;;
     esac
     exit 0
 fi
@@ -273,6 +285,10 @@ for elf in "$BUILD"/tests/system/*.elf; do
     items+=("system:$elf")
     names+=("system/$base")
 done
+if [ -x "$BUILD/tests/difftest/dtgen" ] && selected difftest/seed1; then
+    items+=("difftest")
+    names+=("difftest/seed1")
+fi
 if [ -d "$BUILD/tests/unit" ]; then
     while IFS= read -r -d '' bin; do
         base=$(basename "$bin")

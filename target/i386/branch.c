@@ -6,37 +6,51 @@
  */
 #include "target/i386/internal.h"
 
-/* The 16-bit operand-size forms (jmp/call/ret with 0x66) truncate eip to 16 bits; rare enough in
- * 32-bit user code that xqm leaves them untranslated (#UD) rather than guessing. */
+/* The 16-bit operand-size forms (0x66 jmp/jcc/call/ret) truncate eip to 16 bits and push or pop
+ * 16-bit return addresses (SDM vol. 2, JMP: "IF OperandSize = 16 THEN EIP <- tempEIP AND FFFFH"). */
 static bool is_op16(const DisasContext *dc)
 {
     return dc->x86->prefix[2] == X86_PREFIX_OPSIZE;
 }
 
+static uint32_t direct_target(const DisasContext *dc)
+{
+    uint32_t t = (uint32_t)dc_op(dc, 0)->imm;
+    return is_op16(dc) ? t & 0xffff : t;
+}
+
+/* An indirect target in a register, truncated to 16 bits for the 0x66 forms. */
+static int indirect_target(DisasContext *dc, int v)
+{
+    if (!is_op16(dc))
+        return v;
+    int t = dc_temp(dc);
+    mips_andi(dc->b, t, v, 0xffff);
+    return t;
+}
+
 bool x86_translate_jmp(DisasContext *dc)
 {
     const cs_x86_op *t = dc_op(dc, 0);
-    if (is_op16(dc))
-        return false;
     if (t->type == X86_OP_IMM) {
-        gen_goto_eip(dc, (uint32_t)t->imm);
+        gen_goto_eip(dc, direct_target(dc));
         return true;
     }
     int v = gen_load_op(dc, 0, 0);
     if (v < 0)
         return false;
-    gen_goto_reg(dc, v);
+    gen_goto_reg(dc, indirect_target(dc, v));
     return true;
 }
 
 bool x86_translate_jcc(DisasContext *dc)
 {
     int cc = x86_cond_of(dc->insn->id);
-    if (cc < 0 || is_op16(dc))
+    if (cc < 0)
         return false;
     if (dc->next_insn) {
         /* Inside the TB: the taken side leaves, the fall-through side carries on. */
-        flags_emit_branch(dc, cc, gen_deferred_exit(dc, (uint32_t)dc_op(dc, 0)->imm));
+        flags_emit_branch(dc, cc, gen_deferred_exit(dc, direct_target(dc)));
         return true;
     }
     mips_label taken = mips_new_label(dc->b);
@@ -46,7 +60,7 @@ bool x86_translate_jcc(DisasContext *dc)
     flags_emit_branch(dc, cc, taken);
     gen_goto_eip(dc, dc->next_pc);
     mips_bind_label(dc->b, taken);
-    gen_goto_eip(dc, (uint32_t)dc_op(dc, 0)->imm);
+    gen_goto_eip(dc, direct_target(dc));
     return true;
 }
 
@@ -114,13 +128,12 @@ bool x86_translate_call(DisasContext *dc)
 {
     struct mips_buf *b = dc->b;
     const cs_x86_op *t = dc_op(dc, 0);
-    if (is_op16(dc))
-        return false;
+    int size = is_op16(dc) ? 2 : 4;
     int ret = dc_temp(dc);
     if (t->type == X86_OP_IMM) {
         mips_li32(b, ret, dc->next_pc);
-        gen_push(dc, ret, 4);
-        gen_goto_eip(dc, (uint32_t)t->imm);
+        gen_push(dc, ret, size);
+        gen_goto_eip(dc, direct_target(dc));
         return true;
     }
     /* The target is read before the push: `call *4(%esp)` uses the old esp. */
@@ -132,8 +145,9 @@ bool x86_translate_call(DisasContext *dc)
         mips_move(b, c, v);
         v = c;
     }
+    v = indirect_target(dc, v);
     mips_li32(b, ret, dc->next_pc);
-    gen_push(dc, ret, 4);
+    gen_push(dc, ret, size);
     gen_goto_reg(dc, v);
     return true;
 }
@@ -141,18 +155,16 @@ bool x86_translate_call(DisasContext *dc)
 bool x86_translate_ret(DisasContext *dc)
 {
     struct mips_buf *b = dc->b;
-    if (is_op16(dc))
-        return false;
     int esp = hreg_guest(R_ESP);
     int t = dc_temp(dc);
-    gen_ld(dc, MO_32 | MO_ALIGNED, t, esp);
-    uint32_t pop = 4;
+    uint32_t pop = is_op16(dc) ? 2 : 4;
+    gen_ld(dc, (pop == 2 ? MO_16 : MO_32) | MO_ALIGNED, t, esp);
     if (dc->x86->op_count == 1 && dc_op(dc, 0)->type == X86_OP_IMM)
         pop += (uint32_t)dc_op(dc, 0)->imm & 0xffff;
-    mips_addiu(b, esp, esp, (int16_t)pop);
-    if (pop > 32767) {
-        mips_li32(b, MIPS_AT, pop - 4);
-        mips_addiu(b, esp, esp, -4);
+    if (pop <= 32767) {
+        mips_addiu(b, esp, esp, (int16_t)pop);
+    } else {
+        mips_li32(b, MIPS_AT, pop);
         mips_addu(b, esp, esp, MIPS_AT);
     }
     gen_goto_reg(dc, t);

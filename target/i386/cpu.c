@@ -10,6 +10,7 @@
 #include "target/i386/cpu.h"
 
 _Static_assert(offsetof(CPUX86State, eflags) < 32768, "hot CPUX86State fields must be reachable with 16-bit offsets");
+_Static_assert(sizeof(CPUX86State) < 32768, "the FPU/SIMD state is reached with 16-bit offsets too");
 
 void cpu_x86_init(CPUX86State *env)
 {
@@ -20,6 +21,10 @@ void cpu_x86_init(CPUX86State *env)
     env->eflags = EFLAGS_FIXED | EFLAGS_IF;
     env->cc_op = CC_OP_EFLAGS;
     env->cc_src1 = 0;
+    /* The FPU as fninit leaves it, SSE as after reset (SDM vol. 1, 8.1.5 and 10.2.3.1). */
+    env->fpuc = 0x37f;
+    memset(env->fptag_empty, 1, sizeof env->fptag_empty);
+    env->mxcsr = 0x1f80;
 }
 
 uint32_t cpu_get_eflags(const CPUX86State *env)
@@ -75,7 +80,10 @@ uint32_t cc_compute_all(const CPUX86State *env)
     case CC_KIND_INC:
     case CC_KIND_DEC: {
         uint64_t min = 1ull << top;
-        cf = (uint32_t)b;
+        /* Only bit 0: when no later instruction reads the flags, HREG_CC_OP may be left naming an
+         * older op than the one whose operands are in the lazy registers (exit.c), and the result
+         * must still be six flag bits and nothing else. */
+        cf = (uint32_t)b & 1;
         of = (r & mask) == (cc_op_kind(op) == CC_KIND_INC ? min : min - 1);
         af = bit(a ^ r ^ 1, 4);
         break;
@@ -103,14 +111,17 @@ uint32_t cc_compute_all(const CPUX86State *env)
 
 /*
  * The CPU xqm reports: a P6-family i686 ("GenuineIntel", family 6) with exactly the features xqm
- * translates: TSC, CX8 (cmpxchg8b), CMOV. The x87 FPU, MMX and SSE/SSE2 bits are added when those
- * instruction sets are translated, so that glibc never picks code paths xqm cannot run.
+ * translates: the x87 FPU, TSC, CX8 (cmpxchg8b), CMOV, MMX, FXSR (fxsave/fxrstor), SSE and SSE2,
+ * so that glibc never picks code paths xqm cannot run (no SSE3 or later).
  */
 void cpu_x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
     (void)env;
     (void)subleaf;
-    enum { FEAT_TSC = 1 << 4, FEAT_CX8 = 1 << 8, FEAT_CMOV = 1 << 15 };
+    enum {
+        FEAT_FPU = 1 << 0, FEAT_TSC = 1 << 4, FEAT_CX8 = 1 << 8, FEAT_CMOV = 1 << 15, FEAT_MMX = 1 << 23,
+        FEAT_FXSR = 1 << 24, FEAT_SSE = 1 << 25, FEAT_SSE2 = 1 << 26,
+    };
     memset(out, 0, 4 * sizeof out[0]);
     switch (leaf) {
     case 0:
@@ -122,7 +133,7 @@ void cpu_x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint
     case 1:
         out[0] = 0x000006f1;        /* family 6, model 15, stepping 1 */
         out[1] = 0x00010000;        /* one logical processor */
-        out[3] = FEAT_TSC | FEAT_CX8 | FEAT_CMOV;
+        out[3] = FEAT_FPU | FEAT_TSC | FEAT_CX8 | FEAT_CMOV | FEAT_MMX | FEAT_FXSR | FEAT_SSE | FEAT_SSE2;
         break;
     case 0x80000000:
         out[0] = 0x80000000;
