@@ -162,7 +162,7 @@ syscall_fn sys_sched_yield, sys_sched_getaffinity, sys_getrandom;
 syscall_fn sys_futex, sys_futex_time64, sys_getpgrp, sys_getpgid, sys_getsid, sys_get_robust_list;
 
 /* syscall_tls.c */
-syscall_fn sys_set_thread_area, sys_get_thread_area;
+syscall_fn sys_set_thread_area, sys_get_thread_area, sys_modify_ldt;
 /* set_thread_area on env with the user_desc at desc_addr (also clone's CLONE_SETTLS). */
 int32_t cpu_set_thread_area(CPUX86State *env, uint32_t desc_addr);
 

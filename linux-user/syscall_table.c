@@ -135,7 +135,7 @@ const struct syscall_def syscall_table[GUEST_NR_SYSCALLS] = {
     SYSCALL(120, "clone", sys_clone, "xppxp"),
     SYSCALL(121, "setdomainname", sys_setdomainname, "pu"),
     SYSCALL(122, "uname", sys_uname, "p"),
-    UNIMPLEMENTED(123, "modify_ldt"),
+    SYSCALL(123, "modify_ldt", sys_modify_ldt, "dpd"),
     UNIMPLEMENTED(124, "adjtimex"),
     SYSCALL(125, "mprotect", sys_mprotect, "pud"),
     SYSCALL(126, "sigprocmask", sys_sigprocmask, "dpp"),

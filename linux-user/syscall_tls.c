@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include "linux-user/syscall.h"
 #include "linux-user/user.h"
@@ -87,6 +88,8 @@ static bool user_desc_acceptable(const struct user_desc_fields *u)
 /* Flat user segments as the high word of their descriptor (SDM vol. 3, 3.4.5), attribute bits. */
 enum { FLAT_CODE_FLAGS = 0x00c0fb00, FLAT_DATA_FLAGS = 0x00c0f300 };
 
+static bool load_ldt_segment(CPUX86State *env, int seg, uint32_t sel);
+
 bool cpu_load_user_segment(CPUX86State *env, int seg, uint32_t selector)
 {
     uint32_t sel = selector & 0xffff;
@@ -97,8 +100,10 @@ bool cpu_load_user_segment(CPUX86State *env, int seg, uint32_t selector)
         *s = (struct x86_segment){ .selector = sel };
         return true;
     }
-    if ((sel & 3) != 3 || (sel & 4))
-        return false;           /* user mode needs RPL 3; the LDT is not modelled */
+    if ((sel & 3) != 3)
+        return false;           /* user mode needs RPL 3 */
+    if (sel & 4)
+        return load_ldt_segment(env, seg, sel);
     if (sel == USER_CS || sel == USER_DS) {
         if ((seg == R_CS) != (sel == USER_CS))
             return false;
@@ -131,6 +136,75 @@ static void reload_if_loaded(CPUX86State *env, int idx)
         s->base = u.base_addr;
         s->limit = (u.flags & UD_LIMIT_IN_PAGES) ? (u.limit << 12) | 0xfff : u.limit;
         s->flags = (uint32_t)(env->gdt[idx] >> 32) & 0x00f0ff00;
+    }
+}
+
+/*
+ * modify_ldt: the process's local descriptor table (shared by its threads, like the mm it belongs
+ * to on Linux), for programs that address their TLS or other data through an LDT selector (Wine,
+ * old threading libraries). Entries use the user_desc encoding of set_thread_area; 8192 at most.
+ */
+enum { LDT_ENTRIES = 8192, LDT_ENTRY_SIZE = 8 };
+static uint64_t *ldt;
+static uint32_t ldt_used;       /* entries up to the highest one ever written */
+
+static bool load_ldt_segment(CPUX86State *env, int seg, uint32_t sel)
+{
+    uint32_t idx = sel >> 3;
+    if (!ldt || idx >= ldt_used || !(ldt[idx] & (1ull << 47)))
+        return false;
+    struct user_desc_fields u;
+    decode_descriptor(ldt[idx], &u);
+    struct x86_segment *s = &env->segs[seg];
+    s->selector = sel;
+    s->base = u.base_addr;
+    s->limit = (u.flags & UD_LIMIT_IN_PAGES) ? (u.limit << 12) | 0xfff : u.limit;
+    s->flags = (uint32_t)(ldt[idx] >> 32) & 0x00f0ff00;
+    return true;
+}
+
+int32_t sys_modify_ldt(const struct syscall *sc)
+{
+    uint32_t func = sc->arg[0], ptr = sc->arg[1], count = sc->arg[2];
+    switch (func) {
+    case 0: {                   /* read: the raw descriptors, zero-filled up to count */
+        if (count > LDT_ENTRIES * LDT_ENTRY_SIZE)
+            count = LDT_ENTRIES * LDT_ENTRY_SIZE;
+        uint32_t size = ldt_used * LDT_ENTRY_SIZE;
+        uint8_t *g = count ? guest_ptr(ptr, count, PAGE_WRITE) : NULL;
+        if (count && !g)
+            return guest_err(EFAULT);
+        for (uint32_t i = 0; i < count; i++)
+            g[i] = i < size ? (uint8_t)(ldt[i / 8] >> (8 * (i % 8))) : 0;
+        return (int32_t)count;
+    }
+    case 2:                     /* the default LDT: empty */
+        return 0;
+    case 1:
+    case 0x11: {
+        if (count != 16)
+            return guest_err(EINVAL);
+        uint8_t *g = guest_ptr(ptr, 16, PAGE_READ);
+        if (!g)
+            return guest_err(EFAULT);
+        struct user_desc_fields u = { load_u32(g), load_u32(g + 4), load_u32(g + 8), load_u32(g + 12) };
+        if (u.entry_number >= LDT_ENTRIES)
+            return guest_err(EINVAL);
+        if (!ldt) {
+            ldt = calloc(LDT_ENTRIES, sizeof *ldt);
+            if (!ldt)
+                return guest_err(ENOMEM);
+        }
+        /* func 1 is the old interface: "useable" is forced to 0 (arch/x86/kernel/ldt.c). */
+        if (func == 1)
+            u.flags &= ~(uint32_t)UD_USEABLE;
+        ldt[u.entry_number] = encode_descriptor(&u);
+        if (u.entry_number >= ldt_used)
+            ldt_used = u.entry_number + 1;
+        return 0;
+    }
+    default:
+        return guest_err(ENOSYS);
     }
 }
 
