@@ -27,13 +27,17 @@ XQM_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -MMD -MP -I. $(SYSINC) $(CFLAGS)
 LDFLAGS_STATIC := -static $(SYSLIB)
 LIBS := -lcapstone -lelf -lglib-2.0 -lpcre2-8 -lz -lzstd -lpthread -lm
 
-# The core: one static library linked into both binaries. Memory-access emission is per mode.
-CORE_SRCS := $(wildcard common/*.c target/i386/*.c) $(filter-out host/mips/ldst_%.c,$(wildcard host/mips/*.c))
+# The core: one static library linked into both binaries. Memory-access emission is per mode,
+# and the x86 system architecture (target/i386/sys_*.c) belongs to xqm-system alone.
+CORE_SRCS := $(wildcard common/*.c) $(filter-out target/i386/sys_%.c,$(wildcard target/i386/*.c)) \
+             $(filter-out host/mips/ldst_%.c,$(wildcard host/mips/*.c))
 USER_SRCS := $(wildcard linux-user/*.c) host/mips/ldst_user.c
+SYSTEM_SRCS := $(wildcard system/*.c) $(wildcard target/i386/sys_*.c) host/mips/ldst_softmmu.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 USER_OBJS := $(USER_SRCS:%.c=$(BUILD)/%.o)
+SYSTEM_OBJS := $(SYSTEM_SRCS:%.c=$(BUILD)/%.o)
 
-all: $(BUILD)/xqm-user
+all: $(BUILD)/xqm-user $(BUILD)/xqm-system
 
 $(BUILD)/%.o: %.c $(SYSROOT)/.complete
 	@mkdir -p $(dir $@)
@@ -46,12 +50,20 @@ $(BUILD)/libxqm-core.a: $(CORE_OBJS)
 
 # glibc warns that getpwnam & co. in a static program need the host's NSS at run time; glib
 # references them but xqm never calls them, so that one warning is filtered and any other kept.
-$(BUILD)/xqm-user: $(USER_OBJS) $(BUILD)/libxqm-core.a
-	@$(CC) $(LDFLAGS_STATIC) -o $@.tmp $(USER_OBJS) $(BUILD)/libxqm-core.a $(LIBS) 2>$@.log; \
+# $(call link_static,objects)
+define link_static
+	@$(CC) $(LDFLAGS_STATIC) -o $@.tmp $(1) $(BUILD)/libxqm-core.a $(LIBS) 2>$@.log; \
 	    st=$$?; grep -v -e 'statically linked applications requires at runtime' \
 	        -e 'in function .g_get_user_database_entry' -e 'in function .g_get_home_dir' $@.log >&2; \
 	    rm -f $@.log; [ $$st = 0 ] && mv $@.tmp $@
 	@echo "  LINK $@"
+endef
+
+$(BUILD)/xqm-user: $(USER_OBJS) $(BUILD)/libxqm-core.a
+	$(call link_static,$(USER_OBJS))
+
+$(BUILD)/xqm-system: $(SYSTEM_OBJS) $(BUILD)/libxqm-core.a
+	$(call link_static,$(SYSTEM_OBJS))
 
 # The sysroot is made by the setup script; a native mips64el host marks it .native instead.
 $(SYSROOT)/.complete:
@@ -70,8 +82,9 @@ run: setup
 -include tests/unit/unit.mk
 -include tests/difftest/difftest.mk
 -include tools/bench/bench.mk
+-include tests/system/system.mk
 
-check: all tests-user unit-tests
+check: all tests-user unit-tests tests-system difftest-tools
 	bash tests/run-all.sh
 
 clean:
@@ -79,4 +92,4 @@ clean:
 	       $(BUILD)/tests $(BUILD)/*.a $(BUILD)/xqm-*
 
 .PHONY: all setup run check clean
--include $(CORE_OBJS:.o=.d) $(USER_OBJS:.o=.d)
+-include $(CORE_OBJS:.o=.d) $(USER_OBJS:.o=.d) $(SYSTEM_OBJS:.o=.d)

@@ -6,6 +6,10 @@
  *
  * Accesses may be unaligned (x86 allows it); values are returned as the translator's register
  * convention wants them: 32-bit loads sign-extended, 8/16-bit loads zero- or sign-extended per mop.
+ *
+ * Every emitter takes the access site: the code buffer and the translation-time state of the TB
+ * being translated. User mode needs only the buffer; system mode picks the TLB of the MMU mode the
+ * TB's flags imply (the CPL is part of the TB key there).
  */
 #ifndef XQM_HOST_MIPS_LDST_H
 #define XQM_HOST_MIPS_LDST_H
@@ -26,12 +30,18 @@ enum mem_op {
  * 4 GiB, so an access that would wrap faults instead. `scratch` is a temporary the implementation
  * may clobber (distinct from dst and addr). dst may equal addr.
  */
-void emit_guest_load(struct mips_buf *b, unsigned mop, int dst, int addr, int16_t off, int scratch);
-void emit_guest_store(struct mips_buf *b, unsigned mop, int src, int addr, int16_t off, int scratch);
+struct ldst_site {
+    struct mips_buf *b;
+    uint32_t tb_flags;          /* mode_tb_flags() of the TB being translated */
+};
+
+void emit_guest_load(const struct ldst_site *site, unsigned mop, int dst, int addr, int16_t off, int scratch);
+void emit_guest_store(const struct ldst_site *site, unsigned mop, int src, int addr, int16_t off, int scratch);
 /* User mode: host address of guest address 0, set by linux-user before anything is translated. */
 extern uint64_t guest_base;
 
-/* host = the host address of guest address `addr` (for sequences such as ll/sc that need it). */
-void emit_guest_host_addr(struct mips_buf *b, int host, int addr);
+/* host = the host address of guest address `addr` (for sequences such as ll/sc that need it), which
+ * the access may read and write (host and addr distinct). */
+void emit_guest_host_addr(const struct ldst_site *site, int host, int addr);
 
 #endif

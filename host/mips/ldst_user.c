@@ -15,16 +15,22 @@
 
 uint64_t guest_base;
 
-void emit_guest_host_addr(struct mips_buf *b, int host, int addr)
+static void emit_host_addr(struct mips_buf *b, int host, int addr)
 {
     mips_dext(b, host, addr, 0, 32);
     if (guest_base != 0)
         mips_daddu(b, host, host, HREG_GUEST_BASE);
 }
 
-void emit_guest_load(struct mips_buf *b, unsigned mop, int dst, int addr, int16_t off, int scratch)
+void emit_guest_host_addr(const struct ldst_site *site, int host, int addr)
 {
-    emit_guest_host_addr(b, scratch, addr);
+    emit_host_addr(site->b, host, addr);
+}
+
+void emit_guest_load(const struct ldst_site *site, unsigned mop, int dst, int addr, int16_t off, int scratch)
+{
+    struct mips_buf *b = site->b;
+    emit_host_addr(b, scratch, addr);
     bool aligned = mop & MO_ALIGNED;
     switch (mop & MO_SIZE) {
     case MO_8:
@@ -61,9 +67,10 @@ void emit_guest_load(struct mips_buf *b, unsigned mop, int dst, int addr, int16_
     }
 }
 
-void emit_guest_store(struct mips_buf *b, unsigned mop, int src, int addr, int16_t off, int scratch)
+void emit_guest_store(const struct ldst_site *site, unsigned mop, int src, int addr, int16_t off, int scratch)
 {
-    emit_guest_host_addr(b, scratch, addr);
+    struct mips_buf *b = site->b;
+    emit_host_addr(b, scratch, addr);
     bool aligned = mop & MO_ALIGNED;
     switch (mop & MO_SIZE) {
     case MO_8:

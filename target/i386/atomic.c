@@ -67,16 +67,9 @@ bool x86_translate_cmpxchg(DisasContext *dc)
     return true;
 }
 
-/* cmpxchg8b m64: if edx:eax == m64 then ZF = 1, m64 = ecx:ebx else ZF = 0, edx:eax = m64. Only ZF
- * changes. */
-bool x86_translate_cmpxchg8b(DisasContext *dc)
+/* ne = (m != edx:eax), newv = ne ? m : ecx:ebx (register code only: it sits inside ll/sc loops). */
+static void cmpxchg8b_compute(struct mips_buf *b, int m, int cmp, int newv, int ne)
 {
-    struct mips_buf *b = dc->b;
-    if (dc_op(dc, 0)->type != X86_OP_MEM)
-        return false;
-    int ea = gen_ea(dc, dc_op(dc, 0));
-    int m = dc_temp(dc), cmp = dc_temp(dc), newv = dc_temp(dc), ne = dc_temp(dc);
-    gen_ld(dc, MO_64, m, ea);
     mips_dsll(b, cmp, hreg_guest(R_EDX), 32);
     mips_dext(b, MIPS_AT, hreg_guest(R_EAX), 0, 32);
     mips_or(b, cmp, cmp, MIPS_AT);
@@ -85,7 +78,42 @@ bool x86_translate_cmpxchg8b(DisasContext *dc)
     mips_dext(b, MIPS_AT, hreg_guest(R_EBX), 0, 32);
     mips_or(b, newv, newv, MIPS_AT);
     mips_movn(b, newv, m, ne);
+}
+
+/* cmpxchg8b m64: if edx:eax == m64 then ZF = 1, m64 = ecx:ebx else ZF = 0, edx:eax = m64. Only ZF
+ * changes. With LOCK and an 8-byte-aligned operand it is an lld/scd loop; a misaligned locked
+ * operand (a split lock) takes the plain path, exact for one thread. */
+bool x86_translate_cmpxchg8b(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    if (dc_op(dc, 0)->type != X86_OP_MEM)
+        return false;
+    int ea = gen_ea(dc, dc_op(dc, 0));
+    int m = dc_temp(dc), cmp = dc_temp(dc), newv = dc_temp(dc), ne = dc_temp(dc);
+    mips_label plain = mips_new_label(b), done = mips_new_label(b);
+    if (dc->locked) {
+        int host = dc_temp(dc);
+        mips_label retry = mips_new_label(b);
+        gen_host_addr(dc, host, ea);
+        mips_andi(b, MIPS_AT, host, 7);
+        mips_bnez(b, MIPS_AT, plain);
+        mips_sync(b);                       /* delay slot: harmless on the plain path too */
+        mips_bind_label(b, retry);
+        mips_lld(b, m, host, 0);
+        cmpxchg8b_compute(b, m, cmp, newv, ne);
+        mips_scd(b, newv, host, 0);
+        mips_beqz(b, newv, retry);
+        mips_nop(b);
+        mips_sync(b);
+        /* newv was consumed by scd; the flags and registers below need only m and ne. */
+        mips_b(b, done);
+        mips_nop(b);
+    }
+    mips_bind_label(b, plain);
+    gen_ld(dc, MO_64, m, ea);
+    cmpxchg8b_compute(b, m, cmp, newv, ne);
     gen_st(dc, MO_64, newv, ea);
+    mips_bind_label(b, done);
     if (flags_needed(dc, CC_ALL)) {
         int f = dc_temp(dc), z = dc_temp(dc);
         flags_materialize(dc, f);

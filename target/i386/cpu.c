@@ -111,14 +111,17 @@ uint32_t cc_compute_all(const CPUX86State *env)
 
 /*
  * The CPU xqm reports: a P6-family i686 ("GenuineIntel", family 6) with exactly the features xqm
- * translates: TSC, CX8 (cmpxchg8b), CMOV. The x87 FPU, MMX and SSE/SSE2 bits are added when those
- * instruction sets are translated, so that glibc never picks code paths xqm cannot run.
+ * translates: the x87 FPU, TSC, CX8 (cmpxchg8b), CMOV, MMX, FXSR (fxsave/fxrstor), SSE and SSE2,
+ * so that glibc never picks code paths xqm cannot run (no SSE3 or later).
  */
 void cpu_x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
     (void)env;
     (void)subleaf;
-    enum { FEAT_TSC = 1 << 4, FEAT_CX8 = 1 << 8, FEAT_CMOV = 1 << 15 };
+    enum {
+        FEAT_FPU = 1 << 0, FEAT_TSC = 1 << 4, FEAT_CX8 = 1 << 8, FEAT_CMOV = 1 << 15, FEAT_MMX = 1 << 23,
+        FEAT_FXSR = 1 << 24, FEAT_SSE = 1 << 25, FEAT_SSE2 = 1 << 26,
+    };
     memset(out, 0, 4 * sizeof out[0]);
     switch (leaf) {
     case 0:
@@ -130,7 +133,7 @@ void cpu_x86_cpuid(const CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint
     case 1:
         out[0] = 0x000006f1;        /* family 6, model 15, stepping 1 */
         out[1] = 0x00010000;        /* one logical processor */
-        out[3] = FEAT_TSC | FEAT_CX8 | FEAT_CMOV;
+        out[3] = FEAT_FPU | FEAT_TSC | FEAT_CX8 | FEAT_CMOV | FEAT_MMX | FEAT_FXSR | FEAT_SSE | FEAT_SSE2;
         break;
     case 0x80000000:
         out[0] = 0x80000000;

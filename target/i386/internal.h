@@ -118,6 +118,8 @@ void gen_store_op(DisasContext *dc, int i, int value);
 void gen_ld(DisasContext *dc, unsigned mop, int dst, int addr);
 void gen_st(DisasContext *dc, unsigned mop, int src, int addr);
 void gen_ld_off(DisasContext *dc, unsigned mop, int dst, int addr, int16_t off);
+/* host = the host address of guest address addr, for ll/sc sequences. */
+void gen_host_addr(DisasContext *dc, int host, int addr);
 void gen_st_off(DisasContext *dc, unsigned mop, int src, int addr, int16_t off);
 /* Writes a 32/16/8-bit value into guest GPR gpr (byte_off 1 = AH..BH). */
 void gen_write_gpr(DisasContext *dc, int gpr, int byte_off, int size, int value);

@@ -169,18 +169,32 @@ static void dc_set_mem_operand(DisasContext *dc, const cs_x86_op *op)
     dc->ea_aligned = stack;
 }
 
+/* Where the mode's access emitters write, and the TB state they may depend on (host/mips/ldst.h). */
+static struct ldst_site dc_site(const DisasContext *dc)
+{
+    return (struct ldst_site){ dc->b, dc->tb->flags };
+}
+
 void gen_ld_off(DisasContext *dc, unsigned mop, int dst, int addr, int16_t off)
 {
     int s = dc_temp(dc);
-    emit_guest_load(dc->b, mop, dst, addr, off, s);
+    struct ldst_site site = dc_site(dc);
+    emit_guest_load(&site, mop, dst, addr, off, s);
     dc_temp_free(dc, s);
 }
 
 void gen_st_off(DisasContext *dc, unsigned mop, int src, int addr, int16_t off)
 {
     int s = dc_temp(dc);
-    emit_guest_store(dc->b, mop, src, addr, off, s);
+    struct ldst_site site = dc_site(dc);
+    emit_guest_store(&site, mop, src, addr, off, s);
     dc_temp_free(dc, s);
+}
+
+void gen_host_addr(DisasContext *dc, int host, int addr)
+{
+    struct ldst_site site = dc_site(dc);
+    emit_guest_host_addr(&site, host, addr);
 }
 
 void gen_ld(DisasContext *dc, unsigned mop, int dst, int addr) { gen_ld_off(dc, mop, dst, addr, 0); }
@@ -208,14 +222,15 @@ static void gen_locked_load(DisasContext *dc, int size, int extend, int dst)
     int host = dc_temp(dc);
     int mis = MIPS_ZERO, shift = MIPS_ZERO, raw = MIPS_ZERO;
     mips_label fast = mips_new_label(b), join = mips_new_label(b);
-    emit_guest_host_addr(b, host, dc->ea_reg);
+    struct ldst_site site = dc_site(dc);
+    emit_guest_host_addr(&site, host, dc->ea_reg);
     mips_sync(b);
     if (size > 1) {
         mis = dc_temp(dc);
         mips_andi(b, mis, host, (uint16_t)(size - 1));
         mips_beqz(b, mis, fast);
         mips_nop(b);
-        emit_guest_load(b, size == 2 ? MO_16 : MO_32, dst, dc->ea_reg, 0, host);
+        emit_guest_load(&site, size == 2 ? MO_16 : MO_32, dst, dc->ea_reg, 0, host);
         mips_b(b, join);
         mips_nop(b);
     }
@@ -281,7 +296,8 @@ static void gen_locked_store(DisasContext *dc, int value)
         mips_b(b, done);
         mips_nop(b);
         mips_bind_label(b, slow);
-        emit_guest_store(b, size == 2 ? MO_16 : MO_32, value, dc->ea_reg, 0, t);
+        struct ldst_site site = dc_site(dc);
+        emit_guest_store(&site, size == 2 ? MO_16 : MO_32, value, dc->ea_reg, 0, t);
     }
     mips_bind_label(b, done);
     mips_sync(b);

@@ -4,10 +4,15 @@
  * The loop runs in translated code and updates esi/edi/ecx in their pinned registers on every
  * iteration, so a fault in the middle leaves exactly the architectural state of a partially
  * completed rep (SDM vol. 2, REP: the registers reflect the iterations done). The direction comes
- * from env->df (+1/-1) scaled by the element size. 16-bit addressing (0x67) is not translated.
+ * from env->df (+1/-1) scaled by the element size. A rep loop is interruptible: each iteration
+ * looks at env->exit_request (read in the back-edge's delay slot) and leaves with eip still at the
+ * instruction, so a signal is taken mid-rep and the instruction then resumes with the remaining
+ * count, as on hardware (SDM vol. 2, REP: "the instruction is restarted").
+ * 16-bit addressing (0x67) is not translated.
  * Segment overrides apply to the source (ds:esi) only, as on hardware; es:edi cannot be overridden.
  */
 #include "target/i386/internal.h"
+#include "target/i386/fpu.h"
 
 enum str_kind { STR_MOVS, STR_STOS, STR_LODS, STR_CMPS, STR_SCAS };
 
@@ -61,13 +66,20 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
 
     mips_label top = mips_new_label(b), done = mips_new_label(b);
     bool flags = compares && flags_needed(dc, CC_ALL);
+    int request = -1;
     if (is_rep) {
         /* With ecx = 0 nothing happens, flags included: the lazy op is only known at run time. */
         flags_sync(dc);
         mips_beqz(b, ecx, done);
         mips_nop(b);
+        request = dc_temp(dc);
+        mips_move(b, request, MIPS_ZERO);
     }
     mips_bind_label(b, top);
+    if (is_rep) {
+        mips_bnez(b, request, gen_exception_label(dc, -1));
+        mips_nop(b);
+    }
     switch (k) {
     case STR_MOVS:
         gen_ld(dc, mop, x, source_address(dc, 1));
@@ -114,11 +126,11 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
                 mips_beqz(b, ext, top);
             else
                 mips_bnez(b, ext, top);
-            mips_nop(b);
+            mips_lw(b, request, HREG_ENV, offsetof(CPUX86State, exit_request));
             mips_bind_label(b, out);
         } else {
             mips_bnez(b, ecx, top);
-            mips_nop(b);
+            mips_lw(b, request, HREG_ENV, offsetof(CPUX86State, exit_request));
         }
     }
     if (compares) {
@@ -139,8 +151,17 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
     return true;
 }
 
-bool x86_translate_movs(DisasContext *dc) { return gen_string(dc, STR_MOVS); }
+/* Capstone gives SSE2's movsd (F2 0F 10/11) and cmpsd (F2 0F C2) the string instructions' ids. */
+bool x86_translate_movs(DisasContext *dc)
+{
+    return dc->x86->opcode[0] == 0x0f ? x86_translate_sse(dc) : gen_string(dc, STR_MOVS);
+}
+
 bool x86_translate_stos(DisasContext *dc) { return gen_string(dc, STR_STOS); }
 bool x86_translate_lods(DisasContext *dc) { return gen_string(dc, STR_LODS); }
-bool x86_translate_cmps(DisasContext *dc) { return gen_string(dc, STR_CMPS); }
+bool x86_translate_cmps(DisasContext *dc)
+{
+    return dc->x86->opcode[0] == 0x0f ? x86_translate_sse(dc) : gen_string(dc, STR_CMPS);
+}
+
 bool x86_translate_scas(DisasContext *dc) { return gen_string(dc, STR_SCAS); }

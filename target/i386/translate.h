@@ -23,6 +23,11 @@ void x86_liveness_forget(void);
 /* Prints the one-line report for an instruction xqm does not translate, found at eip. */
 void x86_report_unsupported(CPUX86State *env, uint32_t eip);
 
+/* Rows a mode adds to or replaces in the instruction table, consulted first when set: xqm-system
+ * installs x86_sys_insn_lookup (target/i386/sys_table.c); user mode leaves it NULL. */
+struct x86_insn_row;
+extern const struct x86_insn_row *(*x86_mode_insn_lookup)(unsigned cs_id);
+
 /* Jump cache entries that match nothing point at this TB, whose code returns to the exec loop. */
 extern TranslationBlock x86_jc_miss_tb;
 

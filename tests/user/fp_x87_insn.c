@@ -64,6 +64,32 @@ static void dump(const char *name, int a, int b)
             dump(name, a, b); \
         }
 
+/* fxsave/fxrstor with MXCSR and XMM3 (the other XMM registers hold whatever the C library's
+ * string functions left, which depends on the CPU). Bytes 6..23 (FOP/FIP/FDP), 28..31
+ * (MXCSR_MASK) and 288..415 are not printed; 416..511 must stay untouched. */
+static __attribute__((target("sse2"))) void fxsave_test(void)
+{
+    static uint8_t fx[512] __attribute__((aligned(16)));
+    static const uint8_t pattern[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    uint32_t mxcsr = 0x3f83, mxcsr_out;
+    memset(fx, 0xaa, sizeof fx);
+    __asm__ volatile("fninit; fldln2; fldlg2; fld %%st(1); ldmxcsr %1; movdqu %2, %%xmm3; fxsave %0; stmxcsr %3"
+                     : "=m"(fx), "+m"(mxcsr) : "m"(pattern), "m"(mxcsr_out) : "xmm3");
+    printf("fxsave");
+    for (int i = 0; i < 512; i++) {
+        if ((i >= 6 && i < 24) || (i >= 28 && i < 32) || (i >= 160 && i < 208) || (i >= 224 && i < 416))
+            continue;
+        printf("%s%02x", i % 32 ? "" : "\n  ", fx[i]);
+    }
+    printf("\n");
+    fx[32] ^= 0x55;             /* ST(0)'s low byte */
+    fx[24] = 0x80;              /* MXCSR 0x1f80 */
+    fx[4] = 0x0f;               /* four registers in use */
+    __asm__ volatile("fxrstor %0; stmxcsr %1" : : "m"(fx), "m"(mxcsr_out));
+    dump("fxrstor", (int)mxcsr_out, 0);
+    __asm__ volatile("ldmxcsr %0" : : "m"(mxcsr_out));
+}
+
 int main(void)
 {
     T2("fadd", "fadd %%st(1), %%st");
@@ -147,5 +173,13 @@ int main(void)
     dump("frstor", 0, 0);
     __asm__ volatile("fninit; fld1; fldz; fdivrp; fnclex; fld1");
     dump("fnclex", 0, 0);
+    /* The 16-bit environment and state images. */
+    uint8_t env16[14], save16[94];
+    memset(env16, 0xaa, sizeof env16);
+    __asm__ volatile("fninit; fldpi; fld1; data16 fnstenv %0" : "=m"(env16));
+    printf("fnstenv16 cw %02x%02x sw %02x%02x tw %02x%02x\n", env16[1], env16[0], env16[3], env16[2], env16[5], env16[4]);
+    __asm__ volatile("fninit; fldl2e; fldz; data16 fnsave %0; data16 frstor %0" : "=m"(save16));
+    dump("frstor16", 0, 0);
+    fxsave_test();
     return 0;
 }

@@ -1,0 +1,103 @@
+/*
+ * The PC machine of xqm-system: RAM from address 0, the legacy ISA devices (8259 pair, 8254,
+ * MC146818, 16550A on COM1, i8042, port 0x92, optionally isa-debug-exit), the PCI host bridge, the
+ * vCPUs, and reset. Interrupt routing is the classic one: PIT on IRQ 0, keyboard 1, COM1 4, RTC 8,
+ * aux 12, the master 8259's output on the boot CPU's INTR pin.
+ *
+ * There is no firmware: at power-on and at every reset the kernel given with -kernel is loaded
+ * again and the boot CPU starts in 32-bit protected mode at its entry, as the multiboot and the
+ * Linux 32-bit boot protocols describe. The legacy area 0xa0000-0xfffff is plain RAM (the e820
+ * map marks it reserved); nothing lives above the RAM except what devices map.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xqm.h"
+#include "system/devices.h"
+#include "system/iomem.h"
+#include "system/main_loop.h"
+#include "system/pc.h"
+#include "system/softmmu.h"
+#include "system/vcpu.h"
+
+static struct {
+    struct machine_config cfg;
+    struct i8259 *pic;
+    struct i8254 *pit;
+    struct mc146818 *rtc;
+    struct serial *com1;
+    struct i8042 *kbc;
+    struct pci_host *pci;
+    uint8_t *kernel;
+    uint64_t kernel_size;
+} pc;
+
+static void cpu_intr(void *opaque, int n, int level)
+{
+    (void)opaque, (void)n;
+    vcpu_set_irq(level);
+}
+
+int sys_ack_interrupt(CPUX86State *env)
+{
+    (void)env;
+    return i8259_ack(pc.pic);
+}
+
+/* The reset lines of the i8042, port 0x92 and the PIIX3 RCR. */
+static void reset_line(void)
+{
+    sys_request_reset(vcpu_env(0), "reset line");
+}
+
+static void load_kernel(void)
+{
+    CPUX86State *env = vcpu_env(0);
+    if (linux_probe(pc.kernel, pc.kernel_size))
+        linux_load(env, &pc.cfg, pc.kernel, pc.kernel_size);
+    else
+        multiboot_load(env, &pc.cfg, pc.kernel, pc.kernel_size);
+}
+
+/* Power-on state for every device and CPU, RAM cleared, kernel loaded again. */
+static void machine_reset(void)
+{
+    i8259_reset(pc.pic);
+    i8254_reset(pc.pit);
+    mc146818_reset(pc.rtc);
+    serial_reset(pc.com1);
+    i8042_reset(pc.kbc);
+    pci_reset(pc.pci);
+    memset(mem_host_range(0, pc.cfg.ram_size), 0, pc.cfg.ram_size);
+    for (int i = 0; i < vcpu_count(); i++)
+        sys_cpu_reset(vcpu_env(i));
+    load_kernel();
+}
+
+void pc_init(const struct machine_config *cfg)
+{
+    pc.cfg = *cfg;
+    pc.kernel = loader_read_file(cfg->kernel, &pc.kernel_size, "kernel");
+    if (!linux_probe(pc.kernel, pc.kernel_size) && !multiboot_probe(pc.kernel, pc.kernel_size))
+        sys_fatal("kernel '%s' is neither a Linux bzImage nor a multiboot kernel", cfg->kernel);
+
+    mem_map_ram(0, cfg->ram_size, "pc.ram");
+    softmmu_init();
+    vcpu_create_all(cfg->smp);
+
+    pc.pic = i8259_init((struct irq_line){ cpu_intr, NULL, 0 });
+    pc.pit = i8254_init(i8259_irq(pc.pic, 0));
+    pc.rtc = mc146818_init(i8259_irq(pc.pic, 8));
+    mc146818_set_memory(pc.rtc, cfg->ram_size);
+    pc.com1 = serial_init(0x3f8, i8259_irq(pc.pic, 4), cfg->serial_stdio);
+    pc.kbc = i8042_init(i8259_irq(pc.pic, 1), i8259_irq(pc.pic, 12), reset_line);
+    port92_init(reset_line);
+    pc.pci = pci_init(reset_line);
+    if (cfg->debug_exit)
+        debug_exit_init(cfg->debug_exit_base, cfg->debug_exit_size);
+
+    vcpu_set_no_reboot(cfg->no_reboot);
+    vcpu_set_machine_reset(machine_reset);
+    load_kernel();
+    vcpu_start(0);
+}

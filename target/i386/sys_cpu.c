@@ -1,0 +1,190 @@
+/*
+ * The system CPU's own state: reset, CPUID, control registers, MSRs and the time-stamp counter.
+ *
+ * MSRs that only describe or tune hardware xqm does not have (MTRRs, PAT, MISC_ENABLE) are kept
+ * as plain values the guest reads back; unknown MSRs raise #GP(0) as on a CPU without them.
+ */
+#include <string.h>
+
+#include "common/tb.h"
+#include "common/xqm.h"
+#include "target/i386/sys.h"
+
+bool sys_log_cpu_reset;
+
+void sys_cpu_reset(CPUX86State *env)
+{
+    struct x86_sys *sys = env_sys(env);
+    struct jc_entry *jk = sys->jc_kernel, *ju = sys->jc_user;
+    int index = sys->cpu_index;
+    void *vcpu = sys->vcpu;
+    cpu_x86_init(env);
+    memset(sys, 0, sizeof *sys);
+    sys->jc_kernel = jk;
+    sys->jc_user = ju;
+    sys->cpu_index = index;
+    sys->vcpu = vcpu;
+
+    /* Power-up state (SDM vol. 3, table 9-1). */
+    env->eflags = EFLAGS_FIXED;
+    env->eip = 0xfff0;
+    sys->cr0 = CR0_ET | CR0_NW | CR0_CD;
+    sys->dr[6] = 0xffff0ff0;
+    sys->dr[7] = 0x400;
+    sys->gdt.limit = sys->idt.limit = 0xffff;
+    sys->ldt.limit = sys->tr.limit = 0xffff;
+    sys->tr.flags = DESC_P | (11u << DESC_TYPE_SHIFT);
+    sys->ldt.flags = DESC_P | (2u << DESC_TYPE_SHIFT);
+    uint32_t data = DESC_P | DESC_S | DESC_RW | DESC_ACCESSED;
+    for (int s = 0; s < R_NSEG; s++)
+        sys_load_seg_cache(env, s, 0, 0, 0xffff, data);
+    sys_load_seg_cache(env, R_CS, 0xf000, 0xffff0000, 0xffff, data | DESC_CODE);
+    uint32_t id[4];
+    sys_cpuid(env, 1, 0, id);
+    env->regs[R_EDX] = id[0];
+    sys->pat = 0x0007040600070406ull;
+    sys->misc_enable = 1;       /* fast string operations enabled */
+    sys->apic_base = 0xfee00000ull | (index == 0 ? 0x100 : 0) | 0x800;
+    sys->delivering = -1;
+    sys_set_cpl(env, 0);
+    sys_tlb_flush(env);
+    if (sys_log_cpu_reset)
+        xqm_log("xqm-system: CPU %d reset\n", index);
+}
+
+/*
+ * CPUID: the user-mode feature set (cpu_x86_cpuid) plus what the system side implements: PSE
+ * (4 MiB pages), MSR (rdmsr/wrmsr), PAE, PGE (global pages; xqm flushes them on CR3 writes too,
+ * which is allowed) and PAT/MTRR as stored values, and leaf 0x15 (the TSC frequency). Leaves 2 to
+ * 0x14 are zero: no cache or topology information. No APIC yet: Linux then runs on the 8259.
+ */
+void sys_cpuid(CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+{
+    enum { FEAT_PSE = 1 << 3, FEAT_MSR = 1 << 5, FEAT_PAE = 1 << 6, FEAT_MTRR = 1 << 12, FEAT_PGE = 1 << 13,
+           FEAT_PAT = 1 << 16 };
+    cpu_x86_cpuid(env, leaf, subleaf, out);
+    switch (leaf) {
+    case 0:
+        out[0] = 0x15;
+        break;
+    case 1:
+        out[3] |= FEAT_PSE | FEAT_MSR | FEAT_PAE | FEAT_MTRR | FEAT_PGE | FEAT_PAT;
+        break;
+    case 0x15:
+        /* TSC / crystal ratio 1:1 with a 1 GHz crystal: the TSC counts nanoseconds, and saying so
+         * spares the guest calibrating it against the PIT, which fails when emulation is slow. */
+        out[0] = 1;
+        out[1] = 1;
+        out[2] = 1000000000;
+        break;
+    default:
+        break;
+    }
+}
+
+bool sys_write_cr(CPUX86State *env, int n, uint32_t value)
+{
+    struct x86_sys *sys = env_sys(env);
+    switch (n) {
+    case 0: {
+        /* PG without PE, or NW without CD, is #GP(0) (SDM vol. 3, 2.5). ET is fixed at 1. */
+        if (((value & CR0_PG) && !(value & CR0_PE)) || ((value & CR0_NW) && !(value & CR0_CD)))
+            return false;
+        value |= CR0_ET;
+        uint32_t changed = sys->cr0 ^ value;
+        sys->cr0 = value;
+        if (changed & (CR0_PG | CR0_WP | CR0_PE))
+            sys_tlb_flush(env);
+        if ((changed & CR0_PE) && !(value & CR0_PE))
+            xqm_fatal("the guest left protected mode, and xqm-system does not run real-mode code yet");
+        return true;
+    }
+    case 2:
+        sys->cr2 = value;
+        return true;
+    case 3:
+        sys->cr3 = value;
+        sys_tlb_flush(env);
+        return true;
+    case 4: {
+        uint32_t allowed = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR |
+                           CR4_OSXMMEXCPT;
+        if (value & ~allowed)
+            return false;
+        uint32_t changed = sys->cr4 ^ value;
+        sys->cr4 = value;
+        if (changed & (CR4_PSE | CR4_PAE | CR4_PGE))
+            sys_tlb_flush(env);
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+uint64_t sys_rdtsc(CPUX86State *env)
+{
+    return (uint64_t)sys_clock_ns() + env_sys(env)->tsc_offset;
+}
+
+/* MTRR MSR numbers to slots in x86_sys. */
+static uint64_t *mtrr_slot(struct x86_sys *sys, uint32_t msr)
+{
+    if (msr >= MSR_MTRR_PHYSBASE0 && msr < MSR_MTRR_PHYSBASE0 + 16)
+        return &sys->mtrr_var[msr - MSR_MTRR_PHYSBASE0];
+    if (msr == MSR_MTRR_FIX64K)
+        return &sys->mtrr_fixed[0];
+    if (msr == MSR_MTRR_FIX16K_80000 || msr == MSR_MTRR_FIX16K_A0000)
+        return &sys->mtrr_fixed[1 + msr - MSR_MTRR_FIX16K_80000];
+    if (msr >= MSR_MTRR_FIX4K_C0000 && msr <= MSR_MTRR_FIX4K_F8000)
+        return &sys->mtrr_fixed[3 + msr - MSR_MTRR_FIX4K_C0000];
+    return NULL;
+}
+
+bool sys_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *value)
+{
+    struct x86_sys *sys = env_sys(env);
+    uint64_t *slot = mtrr_slot(sys, msr);
+    switch (msr) {
+    case MSR_TSC: *value = sys_rdtsc(env); return true;
+    case MSR_APIC_BASE: *value = sys->apic_base; return true;
+    case MSR_SYSENTER_CS: *value = sys->sysenter_cs; return true;
+    case MSR_SYSENTER_ESP: *value = sys->sysenter_esp; return true;
+    case MSR_SYSENTER_EIP: *value = sys->sysenter_eip; return true;
+    case MSR_PAT: *value = sys->pat; return true;
+    case MSR_MISC_ENABLE: *value = sys->misc_enable; return true;
+    case MSR_MTRRCAP: *value = 0x508; return true;     /* 8 variable ranges, fixed ranges, WC */
+    case MSR_MTRR_DEF_TYPE: *value = sys->mtrr_def_type; return true;
+    case MSR_MCG_CAP: case MSR_MCG_STATUS: *value = 0; return true;
+    case MSR_UCODE_REV: *value = 0; return true;
+    default:
+        if (slot) {
+            *value = *slot;
+            return true;
+        }
+        return false;
+    }
+}
+
+bool sys_wrmsr(CPUX86State *env, uint32_t msr, uint64_t value)
+{
+    struct x86_sys *sys = env_sys(env);
+    uint64_t *slot = mtrr_slot(sys, msr);
+    switch (msr) {
+    case MSR_TSC: sys->tsc_offset = value - (uint64_t)sys_clock_ns(); return true;
+    case MSR_APIC_BASE: sys->apic_base = value; return true;
+    case MSR_SYSENTER_CS: sys->sysenter_cs = (uint32_t)value; return true;
+    case MSR_SYSENTER_ESP: sys->sysenter_esp = (uint32_t)value; return true;
+    case MSR_SYSENTER_EIP: sys->sysenter_eip = (uint32_t)value; return true;
+    case MSR_PAT: sys->pat = value; return true;
+    case MSR_MISC_ENABLE: sys->misc_enable = value; return true;
+    case MSR_MTRR_DEF_TYPE: sys->mtrr_def_type = value; return true;
+    case MSR_MCG_STATUS: case MSR_UCODE_REV: return true;
+    default:
+        if (slot) {
+            *slot = value;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,463 @@
+/*
+ * Translators of the x86 system instructions for xqm-system: port I/O, interrupt-flag control,
+ * hlt, control/debug/segment register moves, descriptor-table loads, far transfers, iret, int n,
+ * invlpg, MSRs, lar/lsl/verr/verw.
+ *
+ * Nearly all of them call a C helper (sys_helper.c) with the guest state synced to env and branch
+ * to an EXCP_SYS_RAISED exit when it raised an exception. Checks that depend only on CPL are made
+ * here: CPL is part of the TB key in system mode. Instructions that can change how later code is
+ * translated or where it is (CR0/CR3/CR4, invlpg, lmsw, far transfers, iret) end the TB with an
+ * unchained return to the exec loop, which looks the next TB up with the new state.
+ */
+#include "target/i386/sys.h"
+#include "target/i386/sys_insn.h"
+
+static int tb_cpl(const DisasContext *dc) { return (int)(dc->tb->flags & SYS_TBF_CPL_MASK); }
+static bool op16(const DisasContext *dc) { return dc->x86->prefix[2] == X86_PREFIX_OPSIZE; }
+
+/* Emits #GP(0) unless the TB runs at CPL 0; true if the instruction may go on. */
+static bool require_cpl0(DisasContext *dc)
+{
+    if (tb_cpl(dc) == 0)
+        return true;
+    gen_exception(dc, EXCP_GP, false);
+    return false;
+}
+
+static int gen_imm(DisasContext *dc, uint32_t v)
+{
+    int t = dc_temp(dc);
+    mips_li32(dc->b, t, v);
+    return t;
+}
+
+/* Calls helper fn with the guest state in env; an exception it raised leaves the TB. */
+static void gen_sys_call(DisasContext *dc, void *fn, int a1, int a2, int a3)
+{
+    int r = dc_temp(dc);
+    gen_helper_call(dc, fn, true, r, a1, a2, a3);
+    mips_label l = gen_exception_label(dc, EXCP_SYS_RAISED);
+    mips_bnez(dc->b, r, l);
+    mips_nop(dc->b);
+    dc_temp_free(dc, r);
+}
+
+/* Returns to the exec loop at the next instruction when reg != 0 (the TB goes on otherwise). */
+static void gen_exit_to_loop_if(DisasContext *dc, int reg)
+{
+    struct mips_buf *b = dc->b;
+    mips_label cont = mips_new_label(b);
+    flags_sync(dc);
+    mips_beqz(b, reg, cont);
+    mips_li32(b, MIPS_AT, dc->next_pc);
+    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
+    mips_j(b, host_epilogue_addr());
+    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    mips_bind_label(b, cont);
+}
+
+/* Like gen_sys_call, for helpers that may also ask for a return to the exec loop after the
+ * instruction (SYS_HELPER_EXIT). */
+static void gen_sys_call_may_exit(DisasContext *dc, void *fn, int a1, int a2, int a3)
+{
+    struct mips_buf *b = dc->b;
+    int r = dc_temp(dc);
+    gen_helper_call(dc, fn, true, r, a1, a2, a3);
+    mips_label raised = gen_exception_label(dc, EXCP_SYS_RAISED);
+    mips_addiu(b, MIPS_AT, r, -SYS_HELPER_RAISED);
+    mips_beqz(b, MIPS_AT, raised);
+    mips_nop(b);
+    gen_exit_to_loop_if(dc, r);
+    dc_temp_free(dc, r);
+}
+
+/* A helper rewrote the lazy flags in env: from here on cc_op is only known at run time. */
+static void flags_from_env(DisasContext *dc)
+{
+    dc->cc_op = CC_OP_DYNAMIC;
+    dc->cc_op_synced = true;
+}
+
+/* Ends the TB with an unchained exit to the exec loop, at the next instruction or at the eip a
+ * helper stored. */
+static void gen_exit_to_loop(DisasContext *dc, bool eip_from_helper)
+{
+    struct mips_buf *b = dc->b;
+    flags_sync(dc);
+    if (!eip_from_helper) {
+        mips_li32(b, MIPS_AT, dc->next_pc);
+        mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
+    }
+    mips_j(b, host_epilogue_addr());
+    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    dc->tb_ended = true;
+}
+
+static int seg_of_reg(unsigned r)
+{
+    switch (r) {
+    case X86_REG_ES: return R_ES;
+    case X86_REG_CS: return R_CS;
+    case X86_REG_SS: return R_SS;
+    case X86_REG_DS: return R_DS;
+    case X86_REG_FS: return R_FS;
+    case X86_REG_GS: return R_GS;
+    default: return -1;
+    }
+}
+
+/* --- port I/O --- */
+
+bool sys_translate_in(DisasContext *dc)
+{
+    const cs_x86_op *port = dc_op(dc, 1);
+    int p = port->type == X86_OP_IMM ? gen_imm(dc, (uint32_t)port->imm & 0xff) : hreg_guest(R_EDX);
+    gen_sys_call(dc, (void *)helper_sys_in, p, gen_imm(dc, (uint32_t)dc_op_log2(dc, 0)), -1);
+    return true;
+}
+
+bool sys_translate_out(DisasContext *dc)
+{
+    const cs_x86_op *port = dc_op(dc, 0);
+    int p = port->type == X86_OP_IMM ? gen_imm(dc, (uint32_t)port->imm & 0xff) : hreg_guest(R_EDX);
+    gen_sys_call(dc, (void *)helper_sys_out, p, gen_imm(dc, (uint32_t)dc_op_log2(dc, 1)), -1);
+    return true;
+}
+
+static bool gen_string_io(DisasContext *dc, bool in)
+{
+    if (dc->x86->addr_size == 2)
+        return false;
+    const cs_x86_op *mem = dc_op(dc, in ? 0 : 1);
+    int size_log2 = mem->size == 1 ? 0 : mem->size == 2 ? 1 : 2;
+    bool rep = dc->x86->prefix[0] == X86_PREFIX_REP;
+    int seg = R_DS;
+    if (!in && mem->mem.segment != X86_REG_INVALID)
+        seg = seg_of_reg(mem->mem.segment);
+    uint32_t how = (uint32_t)size_log2 | (rep ? 4u : 0) | (uint32_t)seg << 4;
+    gen_sys_call(dc, in ? (void *)helper_sys_ins : (void *)helper_sys_outs, gen_imm(dc, how), -1, -1);
+    return true;
+}
+
+bool sys_translate_ins(DisasContext *dc) { return gen_string_io(dc, true); }
+bool sys_translate_outs(DisasContext *dc) { return gen_string_io(dc, false); }
+
+/* --- interrupt flag, halt, flags register --- */
+
+bool sys_translate_cli(DisasContext *dc)
+{
+    gen_sys_call(dc, (void *)helper_sys_cli, -1, -1, -1);
+    return true;
+}
+
+/* When an interrupt waits, sti returns to the exec loop, which runs the next instruction alone
+ * (the interrupt shadow, SDM vol. 2, STI) and then takes the interrupt. */
+bool sys_translate_sti(DisasContext *dc)
+{
+    gen_sys_call_may_exit(dc, (void *)helper_sys_sti, gen_imm(dc, dc->next_pc), -1, -1);
+    return true;
+}
+
+/* hlt leaves with eip after it; the vCPU then sleeps until an interrupt (SDM vol. 2, HLT). */
+bool sys_translate_hlt(DisasContext *dc)
+{
+    if (require_cpl0(dc))
+        gen_exception(dc, EXCP_HLT, true);
+    return true;
+}
+
+bool sys_translate_popf(DisasContext *dc)
+{
+    int size = op16(dc) ? 2 : 4;
+    int v = dc_temp(dc), r = dc_temp(dc);
+    gen_ld(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, v, hreg_guest(R_ESP));
+    gen_helper_call(dc, (void *)helper_sys_popf, false, r, v, gen_imm(dc, (uint32_t)size), -1);
+    mips_addiu(dc->b, hreg_guest(R_ESP), hreg_guest(R_ESP), (int16_t)size);
+    flags_from_env(dc);
+    /* IF set with an interrupt waiting: take it right after popf. */
+    gen_exit_to_loop_if(dc, r);
+    return true;
+}
+
+/* --- register moves: control, debug and segment registers --- */
+
+static int cr_number(unsigned r)
+{
+    switch (r) {
+    case X86_REG_CR0: return 0;
+    case X86_REG_CR2: return 2;
+    case X86_REG_CR3: return 3;
+    case X86_REG_CR4: return 4;
+    default: return (r >= X86_REG_CR0 && r <= X86_REG_CR15) ? -2 : -1;
+    }
+}
+
+static int dr_number(unsigned r)
+{
+    return (r >= X86_REG_DR0 && r <= X86_REG_DR7) ? (int)(r - X86_REG_DR0) : -1;
+}
+
+static bool gen_mov_cr_dr(DisasContext *dc, bool to, bool dr, int n)
+{
+    int gpr, off, size;
+    if (n == -2)
+        return false;       /* CR1, CR5..CR15: #UD */
+    if (!require_cpl0(dc))
+        return true;
+    const cs_x86_op *g = dc_op(dc, to ? 1 : 0);
+    if (g->type != X86_OP_REG || !x86_gpr(g->reg, &gpr, &off, &size) || size != 4)
+        return false;
+    if (to) {
+        gen_sys_call(dc, dr ? (void *)helper_sys_mov_to_dr : (void *)helper_sys_mov_to_cr, gen_imm(dc, (uint32_t)n),
+                     hreg_guest(gpr), -1);
+        if (!dr)
+            gen_exit_to_loop(dc, false);
+    } else {
+        int v = dc_temp(dc);
+        gen_helper_call(dc, dr ? (void *)helper_sys_mov_from_dr : (void *)helper_sys_mov_from_cr, false, v,
+                        gen_imm(dc, (uint32_t)n), -1, -1);
+        gen_write_gpr(dc, gpr, 0, 4, v);
+    }
+    return true;
+}
+
+static bool gen_load_sreg(DisasContext *dc, int seg, int value)
+{
+    if (seg < 0 || seg == R_CS)
+        return false;
+    gen_sys_call(dc, (void *)helper_sys_load_seg, gen_imm(dc, (uint32_t)seg), value, -1);
+    return true;
+}
+
+bool sys_translate_mov(DisasContext *dc)
+{
+    const cs_x86_op *d = dc_op(dc, 0), *s = dc_op(dc, 1);
+    if (d->type == X86_OP_REG) {
+        if (cr_number(d->reg) != -1)
+            return gen_mov_cr_dr(dc, true, false, cr_number(d->reg));
+        if (dr_number(d->reg) >= 0)
+            return gen_mov_cr_dr(dc, true, true, dr_number(d->reg));
+        if (seg_of_reg(d->reg) >= 0) {
+            int v = gen_load_op(dc, 1, 1);
+            return v >= 0 && gen_load_sreg(dc, seg_of_reg(d->reg), v);
+        }
+    }
+    if (s->type == X86_OP_REG) {
+        if (cr_number(s->reg) != -1)
+            return gen_mov_cr_dr(dc, false, false, cr_number(s->reg));
+        if (dr_number(s->reg) >= 0)
+            return gen_mov_cr_dr(dc, false, true, dr_number(s->reg));
+    }
+    return x86_translate_mov(dc);
+}
+
+bool sys_translate_pop(DisasContext *dc)
+{
+    const cs_x86_op *d = dc_op(dc, 0);
+    if (d->type != X86_OP_REG || seg_of_reg(d->reg) < 0)
+        return x86_translate_pop(dc);
+    int size = op16(dc) ? 2 : 4;
+    int v = dc_temp(dc);
+    gen_ld(dc, MO_16 | MO_ALIGNED, v, hreg_guest(R_ESP));
+    if (!gen_load_sreg(dc, seg_of_reg(d->reg), v))
+        return false;
+    mips_addiu(dc->b, hreg_guest(R_ESP), hreg_guest(R_ESP), (int16_t)size);
+    return true;
+}
+
+/* lds/les/lfs/lgs/lss r32, m16:32. */
+bool sys_translate_lxs(DisasContext *dc)
+{
+    int seg, gpr, off, size;
+    switch (dc->insn->id) {
+    case X86_INS_LDS: seg = R_DS; break;
+    case X86_INS_LES: seg = R_ES; break;
+    case X86_INS_LFS: seg = R_FS; break;
+    case X86_INS_LGS: seg = R_GS; break;
+    default: seg = R_SS; break;
+    }
+    if (op16(dc) || !x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size) || size != 4)
+        return false;
+    int ea = gen_ea(dc, dc_op(dc, 1));
+    gen_sys_call(dc, (void *)helper_sys_lxs, gen_imm(dc, (uint32_t)seg | (uint32_t)gpr << 8), ea, -1);
+    return true;
+}
+
+/* --- descriptor tables and system registers --- */
+
+bool sys_translate_lgdt(DisasContext *dc)
+{
+    if (!require_cpl0(dc))
+        return true;
+    int ea = gen_ea(dc, dc_op(dc, 0));
+    uint32_t which = dc->insn->id == X86_INS_LIDT;
+    gen_sys_call(dc, (void *)helper_sys_lgdt, ea, gen_imm(dc, which), gen_imm(dc, op16(dc) ? 2 : 4));
+    return true;
+}
+
+bool sys_translate_sgdt(DisasContext *dc)
+{
+    int ea = gen_ea(dc, dc_op(dc, 0));
+    uint32_t which = dc->insn->id == X86_INS_SIDT;
+    gen_sys_call(dc, (void *)helper_sys_sgdt, ea, gen_imm(dc, which), -1);
+    return true;
+}
+
+bool sys_translate_lldt_ltr(DisasContext *dc)
+{
+    if (!require_cpl0(dc))
+        return true;
+    int v = gen_load_op(dc, 0, 1);
+    if (v < 0)
+        return false;
+    gen_sys_call(dc, dc->insn->id == X86_INS_LTR ? (void *)helper_sys_ltr : (void *)helper_sys_lldt, v, -1, -1);
+    return true;
+}
+
+/* sldt, str, smsw: the register form writes the whole 32-bit register, memory 16 bits. */
+bool sys_translate_read_sysreg(DisasContext *dc)
+{
+    uint32_t which = dc->insn->id == X86_INS_SLDT ? 0 : dc->insn->id == X86_INS_STR ? 1 : 2;
+    int v = dc_temp(dc);
+    gen_helper_call(dc, (void *)helper_sys_read_sysreg, false, v, gen_imm(dc, which), -1, -1);
+    gen_store_op(dc, 0, v);
+    return true;
+}
+
+bool sys_translate_lmsw(DisasContext *dc)
+{
+    if (!require_cpl0(dc))
+        return true;
+    int v = gen_load_op(dc, 0, 1);
+    if (v < 0)
+        return false;
+    gen_sys_call(dc, (void *)helper_sys_lmsw, v, -1, -1);
+    gen_exit_to_loop(dc, false);
+    return true;
+}
+
+bool sys_translate_clts(DisasContext *dc)
+{
+    if (!require_cpl0(dc))
+        return true;
+    gen_helper_call(dc, (void *)helper_sys_clts, false, -1, -1, -1, -1);
+    gen_exit_to_loop(dc, false);
+    return true;
+}
+
+bool sys_translate_invlpg(DisasContext *dc)
+{
+    if (!require_cpl0(dc))
+        return true;
+    int ea = gen_ea(dc, dc_op(dc, 0));
+    gen_helper_call(dc, (void *)helper_sys_invlpg, false, -1, ea, -1, -1);
+    gen_exit_to_loop(dc, false);
+    return true;
+}
+
+/* wbinvd, invd: caches are not modelled, only the privilege check remains. */
+bool sys_translate_cache(DisasContext *dc)
+{
+    require_cpl0(dc);
+    return true;
+}
+
+bool sys_translate_msr(DisasContext *dc)
+{
+    if (!require_cpl0(dc))
+        return true;
+    gen_sys_call(dc, dc->insn->id == X86_INS_RDMSR ? (void *)helper_sys_rdmsr : (void *)helper_sys_wrmsr, -1, -1, -1);
+    return true;
+}
+
+bool sys_translate_rdtsc(DisasContext *dc)
+{
+    gen_sys_call(dc, (void *)helper_sys_rdtsc, -1, -1, -1);
+    return true;
+}
+
+bool sys_translate_cpuid(DisasContext *dc)
+{
+    gen_sys_call(dc, (void *)helper_sys_cpuid, -1, -1, -1);
+    return true;
+}
+
+/* --- far transfers and interrupts --- */
+
+bool sys_translate_ljmp(DisasContext *dc)
+{
+    if (op16(dc))
+        return false;
+    if (dc->x86->op_count == 2) {
+        gen_sys_call(dc, (void *)helper_sys_ljmp, gen_imm(dc, (uint32_t)dc_op(dc, 0)->imm & 0xffff),
+                     gen_imm(dc, (uint32_t)dc_op(dc, 1)->imm), -1);
+    } else {
+        gen_sys_call(dc, (void *)helper_sys_ljmp_m, gen_ea(dc, dc_op(dc, 0)), -1, -1);
+    }
+    gen_exit_to_loop(dc, true);
+    return true;
+}
+
+bool sys_translate_lcall(DisasContext *dc)
+{
+    if (op16(dc))
+        return false;
+    int next = gen_imm(dc, dc->next_pc);
+    if (dc->x86->op_count == 2) {
+        gen_sys_call(dc, (void *)helper_sys_lcall, gen_imm(dc, (uint32_t)dc_op(dc, 0)->imm & 0xffff),
+                     gen_imm(dc, (uint32_t)dc_op(dc, 1)->imm), next);
+    } else {
+        gen_sys_call(dc, (void *)helper_sys_lcall_m, gen_ea(dc, dc_op(dc, 0)), next, -1);
+    }
+    gen_exit_to_loop(dc, true);
+    return true;
+}
+
+bool sys_translate_retf(DisasContext *dc)
+{
+    if (op16(dc))
+        return false;
+    uint32_t imm = dc->x86->op_count == 1 ? (uint32_t)dc_op(dc, 0)->imm & 0xffff : 0;
+    gen_sys_call(dc, (void *)helper_sys_lret, gen_imm(dc, imm), -1, -1);
+    gen_exit_to_loop(dc, true);
+    return true;
+}
+
+bool sys_translate_iret(DisasContext *dc)
+{
+    gen_sys_call(dc, (void *)helper_sys_iret, gen_imm(dc, dc->insn->id == X86_INS_IRET ? 2 : 4), -1, -1);
+    flags_from_env(dc);
+    gen_exit_to_loop(dc, true);
+    return true;
+}
+
+/* int n goes through the IDT like any interrupt, with the gate's DPL checked against CPL. */
+bool sys_translate_int(DisasContext *dc)
+{
+    int r = dc_temp(dc);
+    gen_helper_call(dc, (void *)helper_sys_int, false, r, gen_imm(dc, (uint32_t)dc_op(dc, 0)->imm & 0xff),
+                    gen_imm(dc, dc->next_pc), -1);
+    gen_exception(dc, EXCP_SYS_RAISED, false);
+    return true;
+}
+
+/* lar r, r/m16; lsl r, r/m16; verr r/m16; verw r/m16. */
+bool sys_translate_desc_query(DisasContext *dc)
+{
+    uint32_t kind;
+    int gpr = 0, off, size, src = 1;
+    switch (dc->insn->id) {
+    case X86_INS_LAR: kind = 0; break;
+    case X86_INS_LSL: kind = 1; break;
+    case X86_INS_VERR: kind = 2; src = 0; break;
+    default: kind = 3; src = 0; break;
+    }
+    if (kind < 2 && (!x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size) || size != 4))
+        return false;
+    int sel = gen_load_op(dc, src, 1);
+    if (sel < 0)
+        return false;
+    gen_sys_call(dc, (void *)helper_sys_desc_query, sel, gen_imm(dc, kind | (uint32_t)gpr << 4), -1);
+    flags_from_env(dc);
+    return true;
+}

@@ -1,0 +1,197 @@
+/*
+ * Fast paths of the x87 helpers for the common case: add, subtract and multiply of normal
+ * 80-bit numbers, and the conversions between float/double and 80 bits, in 64-bit integer
+ * arithmetic instead of the general routines of softfloat.c.
+ *
+ * They compute the same correctly rounded results (by precision and rounding control) as the
+ * general path, and give up (return false, having changed nothing) whenever anything unusual is
+ * involved: a non-normal operand, a result outside the normal range, an exact zero result (whose
+ * sign depends on the rounding mode), a subtraction of operands 64 or more binades apart. The
+ * only exception they can raise is PE. Checked against the CPU with the rest of the helpers by
+ * tests/unit/test_x87_native.c.
+ */
+#include "target/i386/fpu.h"
+
+typedef unsigned __int128 u128;
+
+static bool normal(const fx80 *v)
+{
+    return (uint16_t)((v->se & 0x7fff) - 1) < 0x7ffe && (v->sig >> 63);
+}
+
+/* Rounds hi:lo (value hi.lo * 2^(e - bias - 63)) to prec bits by rc; false if out of range. */
+static bool round_pack(CPUX86State *env, bool sign, int32_t e, uint64_t hi, uint64_t lo, fx80 *out, bool *up)
+{
+    static const uint8_t precs[4] = { 24, 64, 53, 64 };
+    int prec = precs[(env->fpuc >> 8) & 3], rc = (env->fpuc >> 10) & 3;
+    int shift = 64 - prec;
+    uint64_t mask = shift ? (1ull << shift) - 1 : 0, rem = hi & mask;
+    bool inexact, above, tie, inc;
+    if (shift) {
+        uint64_t half = 1ull << (shift - 1);
+        inexact = rem || lo;
+        above = rem > half || (rem == half && lo);
+        tie = rem == half && !lo;
+    } else {
+        inexact = lo != 0;
+        above = lo > 1ull << 63;
+        tie = lo == 1ull << 63;
+    }
+    hi &= ~mask;
+    switch (rc) {
+    case SF_RN: inc = above || (tie && ((hi >> shift) & 1)); break;
+    case SF_RD: inc = inexact && sign; break;
+    case SF_RU: inc = inexact && !sign; break;
+    default: inc = false; break;
+    }
+    if (inc) {
+        hi += 1ull << shift;
+        if (!hi) {
+            hi = 1ull << 63;
+            e++;
+        }
+    }
+    if (e < 1 || e > X80_EMAX)
+        return false;
+    if (inexact) {
+        env->fpus |= SF_PE;
+        if (!(env->fpuc & SF_PE))
+            env->fpus |= FSW_ES | FSW_B;
+    }
+    *up = inc;
+    out->sig = hi;
+    out->se = (uint16_t)((sign ? 0x8000 : 0) | e);
+    return true;
+}
+
+bool x87_fast_arith(CPUX86State *env, int op, const fx80 *x, const fx80 *y, fx80 *out, bool *up)
+{
+    if (!normal(x) || !normal(y))
+        return false;
+    const fx80 *a = x, *b = y;
+    bool sa = a->se >> 15, sb = b->se >> 15;
+    int32_t ea = a->se & 0x7fff, eb = b->se & 0x7fff;
+    uint64_t hi, lo;
+    switch (op) {
+    case XO_MUL: {
+        u128 p = (u128)a->sig * b->sig;
+        hi = (uint64_t)(p >> 64);
+        lo = (uint64_t)p;
+        int32_t e = ea + eb - X80_BIAS;
+        if (hi >> 63) {
+            e++;
+        } else {
+            hi = hi << 1 | lo >> 63;
+            lo <<= 1;
+        }
+        return round_pack(env, sa ^ sb, e, hi, lo, out, up);
+    }
+    case XO_SUBR:
+        sa ^= 1;            /* b - a */
+        break;
+    case XO_SUB:
+        sb ^= 1;
+        break;
+    case XO_ADD:
+        break;
+    default:
+        return false;
+    }
+    /* a gets the larger magnitude. */
+    if (ea < eb || (ea == eb && a->sig < b->sig)) {
+        const fx80 *t = a;
+        a = b;
+        b = t;
+        bool ts = sa;
+        sa = sb;
+        sb = ts;
+        int32_t te = ea;
+        ea = eb;
+        eb = te;
+    }
+    int32_t d = ea - eb, e = ea;
+    uint64_t ma = a->sig, mb = b->sig;
+    if (sa == sb) {
+        if (d >= 128) {
+            hi = ma;
+            lo = 1;         /* sticky */
+        } else if (d >= 64) {
+            hi = ma;
+            lo = d == 64 ? mb : (mb >> (d - 64)) | ((mb << (128 - d)) != 0);
+        } else {
+            uint64_t bh = d ? mb >> d : mb, bl = d ? mb << (64 - d) : 0, s = ma + bh;
+            if (s < ma) {   /* carry: one more binade */
+                lo = s << 63 | bl >> 1 | (bl & 1);
+                hi = s >> 1 | 1ull << 63;
+                e++;
+            } else {
+                hi = s;
+                lo = bl;
+            }
+        }
+    } else {
+        if (d >= 64)
+            return false;
+        uint64_t bh = d ? mb >> d : mb, bl = d ? mb << (64 - d) : 0;
+        lo = 0 - bl;
+        hi = ma - bh - (bl != 0);
+        if (!hi)
+            return false;   /* an exact zero, or 64+ bits of cancellation */
+        int n = __builtin_clzll(hi);
+        if (n) {
+            hi = hi << n | lo >> (64 - n);
+            lo <<= n;
+            e -= n;
+        }
+    }
+    return round_pack(env, sa, e, hi, lo, out, up);
+}
+
+/* A normal float or double as an 80-bit value (exact). */
+bool x87_fast_from_ieee(uint64_t bits, bool dbl, fx80 *out)
+{
+    int fbits = dbl ? 52 : 23, bias = dbl ? 1023 : 127;
+    uint32_t emax = dbl ? 0x7ff : 0xff;
+    uint32_t e = (uint32_t)(bits >> fbits) & emax;
+    if (e == 0 || e == emax)
+        return false;
+    out->sig = 1ull << 63 | (bits & ((1ull << fbits) - 1)) << (63 - fbits);
+    out->se = (uint16_t)((bits >> (fbits + (dbl ? 11 : 8)) & 1) << 15 | (e - bias + X80_BIAS));
+    return true;
+}
+
+/* A normal 80-bit value rounded to a normal float or double by RC (fst m32/m64). */
+bool x87_fast_to_ieee(CPUX86State *env, const fx80 *v, bool dbl, uint64_t *bits, bool *up)
+{
+    if (!normal(v))
+        return false;
+    int fbits = dbl ? 52 : 23, bias = dbl ? 1023 : 127, shift = 63 - fbits;
+    int32_t e = (v->se & 0x7fff) - X80_BIAS + bias;
+    if (e < 1 || e > (dbl ? 0x7fe : 0xfe))
+        return false;
+    bool sign = v->se >> 15, inc;
+    int rc = (env->fpuc >> 10) & 3;
+    uint64_t sig = v->sig, mask = (1ull << shift) - 1, rem = sig & mask, half = 1ull << (shift - 1);
+    sig >>= shift;
+    switch (rc) {
+    case SF_RN: inc = rem > half || (rem == half && (sig & 1)); break;
+    case SF_RD: inc = rem && sign; break;
+    case SF_RU: inc = rem && !sign; break;
+    default: inc = false; break;
+    }
+    sig += inc;
+    if (sig >> (fbits + 1)) {   /* rounded up to the next binade */
+        sig >>= 1;
+        e++;
+        if (e > (dbl ? 0x7fe : 0xfe))
+            return false;
+    }
+    if (rem) {
+        env->fpus |= SF_PE;
+        if (!(env->fpuc & SF_PE))
+            env->fpus |= FSW_ES | FSW_B;
+    }
+    *up = inc;
+    *bits = (uint64_t)sign << (dbl ? 63 : 31) | (uint64_t)e << fbits | (sig & ((1ull << fbits) - 1));
+    return true;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds the Debian test guest for xqm-system from Debian packages, into build/guest/ (nothing of
+# it is committed):
+#   build/guest/vmlinuz     the i386 kernel of linux-image-686 (or -686-pae with GUEST_FLAVOUR=686-pae)
+#   build/guest/initrd.gz   an initramfs: Debian's busybox-static:i386 and an /init that prints a
+#                           marker, runs a few commands and ends the machine with `reboot -f`
+#                           (boot with -no-reboot so that this ends xqm-system)
+# Packages come with `apt-get download` and are unpacked with `dpkg -x`: nothing is installed.
+# The i386 architecture must be known to dpkg (`dpkg --add-architecture i386 && apt-get update`).
+#
+# Usage: tools/build-system-guest.sh [extra-file...]   extra files are copied into the initramfs's
+#   /extra directory (the cross-check packs test programs this way); /init runs /extra/run.sh if
+#   one of them is named run.sh.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUT=build/guest
+FLAVOUR=${GUEST_FLAVOUR:-686}
+DL=$OUT/debs
+mkdir -p "$DL"
+chmod 777 "$DL"     # apt-get download runs as _apt when it can
+
+fetch() {   # package[:arch] -> the .deb's path
+    local pkg=$1 name=${1%%:*}
+    local deb
+    deb=$(ls "$DL"/"${name}"_*.deb 2>/dev/null | head -n 1 || true)
+    if [ -z "$deb" ]; then
+        (cd "$DL" && apt-get download -qq "$pkg") >&2
+        deb=$(ls "$DL"/"${name}"_*.deb | head -n 1)
+    fi
+    printf '%s\n' "$deb"
+}
+
+# The kernel: linux-image-686 is a metapackage naming the versioned image package.
+meta=linux-image-$FLAVOUR:i386
+image_pkg=$(apt-cache depends "$meta" | sed -n 's/^ *Depends: \(linux-image-[^ ]*\).*/\1/p' | head -n 1)
+if [ -z "$image_pkg" ]; then
+    echo "build-system-guest: cannot resolve $meta (is the i386 architecture enabled for apt?)" >&2
+    exit 1
+fi
+image_deb=$(fetch "$image_pkg")
+rm -rf "$OUT/kernel-pkg"
+dpkg -x "$image_deb" "$OUT/kernel-pkg"
+cp "$(ls "$OUT"/kernel-pkg/boot/vmlinuz-* | head -n 1)" "$OUT/vmlinuz"
+
+# busybox: reuse the copy tools/setup-deps.sh unpacked for the user-mode tests, else fetch it.
+bb=build/busybox/bin/busybox
+if [ ! -x "$bb" ]; then
+    bb_deb=$(fetch busybox-static:i386)
+    rm -rf "$OUT/busybox-pkg"
+    dpkg -x "$bb_deb" "$OUT/busybox-pkg"
+    bb=$OUT/busybox-pkg/bin/busybox
+fi
+
+root=$OUT/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,extra}
+cp "$bb" "$root/bin/busybox"
+for f in "$@"; do
+    cp "$f" "$root/extra/"
+done
+cat >"$root/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "XQM-GUEST: init running"
+uname -a
+cat /proc/cpuinfo
+i=0
+while [ $i -lt 5 ]; do
+    echo "XQM-GUEST: loop $i"
+    i=$((i + 1))
+done
+echo "XQM-GUEST: md5 $(dd if=/dev/zero bs=1024 count=1024 2>/dev/null | md5sum)"
+if [ -x /extra/run.sh ]; then
+    /extra/run.sh
+fi
+echo "XQM-GUEST: done"
+reboot -f
+EOF
+chmod 755 "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -9 >"$OUT/initrd.gz"
+echo "build-system-guest: $OUT/vmlinuz ($image_pkg) and $OUT/initrd.gz ready"
+echo "run: qemu-mips64el-static -cpu Loongson-3A1000 build/xqm-system -m 256 -kernel $OUT/vmlinuz \\"
+echo "       -initrd $OUT/initrd.gz -append 'console=ttyS0 acpi=off noapic' -nographic -no-reboot"
