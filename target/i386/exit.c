@@ -67,8 +67,8 @@ void gen_goto_reg(DisasContext *dc, int reg)
 {
     struct mips_buf *b = dc->b;
     flags_sync(dc);
-    mips_sw(b, reg, HREG_ENV, offsetof(CPUX86State, eip));
-    /* Probe the jump cache: entry = jc[(eip ^ eip >> JC_BITS) & (JC_SIZE - 1)]. */
+    /* Probe the jump cache: entry = jc[(eip ^ eip >> JC_BITS) & (JC_SIZE - 1)]. Only a miss needs
+     * the eip in env (the hit path jumps straight to the target's code). */
     int base = dc_temp(dc), idx = dc_temp(dc);
     mips_ld(b, base, HREG_ENV, offsetof(CPUX86State, jc));
     mips_srl(b, idx, reg, JC_BITS);
@@ -84,6 +84,7 @@ void gen_goto_reg(DisasContext *dc, int reg)
     mips_jr(b, idx);
     mips_nop(b);
     mips_bind_label(b, miss);
+    mips_sw(b, reg, HREG_ENV, offsetof(CPUX86State, eip));
     mips_j(b, host_epilogue_addr());
     mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
     _Static_assert(sizeof(struct jc_entry) == 16, "jump cache entries are indexed with a shift by 4");
