@@ -66,6 +66,21 @@ void flags_set(DisasContext *dc, uint32_t written, unsigned op, int res, int src
         flags_end(dc, op, res);
 }
 
+void flags_set_dynamic(DisasContext *dc, unsigned op, int res, int src1, int src2)
+{
+    struct mips_buf *b = dc->b;
+    enum cc_kind k = cc_op_kind(op);
+    if (kind_uses_src2(k) && src2 != HREG_CC_SRC2)
+        mips_move(b, HREG_CC_SRC2, src2);
+    if (kind_uses_src1(k) && src1 != HREG_CC_SRC1)
+        mips_move(b, HREG_CC_SRC1, src1);
+    if (kind_uses_res(k) && res != HREG_CC_RES)
+        mips_move(b, HREG_CC_RES, res);
+    mips_li(b, HREG_CC_OP, op);
+    dc->cc_op = CC_OP_DYNAMIC;
+    dc->cc_op_synced = true;
+}
+
 void flags_sync(DisasContext *dc)
 {
     if (dc->cc_op_synced)

@@ -142,6 +142,10 @@ void flags_end(DisasContext *dc, unsigned op, int res);
  * instruction is a jcc that alone reads these flags and can branch on the operands directly; the
  * comparison is then left pending for it. */
 bool flags_try_fuse_compare(DisasContext *dc, bool logic, int a, int b, bool is_imm, int32_t imm);
+/* Records the lazy state on a path that runs only sometimes (a shift by CL = 0, a rep with ecx = 0
+ * skip it): HREG_CC_OP is written as well, and after the instruction the op is known only at run
+ * time (CC_OP_DYNAMIC). The caller synced HREG_CC_OP before the paths split. */
+void flags_set_dynamic(DisasContext *dc, unsigned op, int res, int src1, int src2);
 /* Makes HREG_CC_OP hold the current op (needed before exits and helper calls). */
 void flags_sync(DisasContext *dc);
 /* dst = 1 if condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc) holds, else 0. */

@@ -104,11 +104,8 @@ static bool gen_shift(DisasContext *dc, enum shift_op sop)
     if (flags) {
         int pre = dc_temp(dc);
         mips_addiu(b, pre, n, -1);
-        emit_shift_var(b, sop, HREG_CC_SRC1, a, pre);
-        mips_move(b, HREG_CC_RES, res);
-        mips_li(b, HREG_CC_OP, op);
-        dc->cc_op = CC_OP_DYNAMIC;
-        dc->cc_op_synced = true;
+        emit_shift_var(b, sop, pre, a, pre);
+        flags_set_dynamic(dc, op, res, pre, MIPS_ZERO);
     }
     if (dc_op(dc, 0)->type == X86_OP_REG)
         gen_store_op(dc, 0, res);
@@ -187,15 +184,10 @@ static bool gen_rotate(DisasContext *dc, bool left)
             mips_xor(b, t, t, MIPS_AT);
         }
         mips_ins(b, fl, t, 11, 1);
-        mips_move(b, HREG_CC_SRC1, fl);
-        if (count > 0) {
-            dc->cc_op = CC_OP_EFLAGS;
-            dc->cc_op_synced = false;
-        } else {
-            mips_li(b, HREG_CC_OP, CC_OP_EFLAGS);
-            dc->cc_op = CC_OP_DYNAMIC;
-            dc->cc_op_synced = true;
-        }
+        if (count > 0)
+            flags_set(dc, CC_C | CC_O, CC_OP_EFLAGS, MIPS_ZERO, fl, MIPS_ZERO);
+        else
+            flags_set_dynamic(dc, CC_OP_EFLAGS, MIPS_ZERO, fl, MIPS_ZERO);
     }
     if (dc_op(dc, 0)->type == X86_OP_REG)
         gen_store_op(dc, 0, res);
@@ -268,15 +260,10 @@ static bool gen_shxd(DisasContext *dc, bool left)
     if (dc_op(dc, 0)->type == X86_OP_MEM)
         gen_store_op(dc, 0, res);
     unsigned op = CC_OP(left ? CC_KIND_SHL : CC_KIND_SAR, w == 32 ? 2 : 1);
-    if (count > 0) {
+    if (count > 0)
         flags_set(dc, CC_ALL, op, res, pre, MIPS_ZERO);
-    } else if (flags) {
-        mips_move(b, HREG_CC_SRC1, pre);
-        mips_move(b, HREG_CC_RES, res);
-        mips_li(b, HREG_CC_OP, op);
-        dc->cc_op = CC_OP_DYNAMIC;
-        dc->cc_op_synced = true;
-    }
+    else if (flags)
+        flags_set_dynamic(dc, op, res, pre, MIPS_ZERO);
     if (dc_op(dc, 0)->type == X86_OP_REG)
         gen_store_op(dc, 0, res);
     mips_bind_label(b, skip);

@@ -135,14 +135,8 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
     }
     if (compares) {
         if (is_rep) {
-            if (flags) {
-                mips_move(b, HREG_CC_SRC1, x);
-                mips_move(b, HREG_CC_SRC2, y);
-                mips_move(b, HREG_CC_RES, res);
-                mips_li(b, HREG_CC_OP, CC_OP(CC_KIND_SUB, log2));
-                dc->cc_op = CC_OP_DYNAMIC;
-                dc->cc_op_synced = true;
-            }
+            if (flags)
+                flags_set_dynamic(dc, CC_OP(CC_KIND_SUB, log2), res, x, y);
         } else {
             flags_set(dc, CC_ALL, CC_OP(CC_KIND_SUB, log2), res, x, y);
         }
