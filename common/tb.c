@@ -184,6 +184,11 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     for (int n = 0; n < TB_MAX_EXITS; n++)
         tb->jmp_insn[n] = TB_NO_EXIT;
 
+    /* Protect the code page before reading it: a write by another thread after this point faults,
+     * and its invalidation (which waits for tb_lock, held here) then finds this TB. Protecting
+     * after the read would leave a window where a write lands unseen in a page whose TB keeps
+     * the old code. The translator does the same for a second page before reading from it. */
+    mode_code_page_added(tb->page_addr[0]);
     struct mips_buf b;
     mips_buf_init(&b, host_code_ptr(), TB_MAX_CODE_WORDS);
     if (!x86_translate_tb(env, tb, &b, excp))

@@ -171,6 +171,9 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
                 *fault_exception = EXCP_PF;
             break;
         }
+        /* An instruction may reach into the next page: protect it before reading (see tb.c). */
+        if (cur + 15 >= page + 0x1000 && avail > page + 0x1000 - cur)
+            mode_code_page_added(page + 0x1000);
         if (!x86_decode(code, avail, cur, insns[n])) {
             if (n == 0)
                 *fault_exception = avail < 16 ? EXCP_PF : EXCP_UD;
