@@ -155,8 +155,12 @@ static void parse_log(const char *spec)
             sys_log_cpu_reset = true;
             continue;
         }
-        if (strcmp(w, "strace") == 0)
-            command_line_error("-d: 'strace' is for xqm-user");
+        static const char *const known[] = { "in_asm", "out_asm", "int", "exec", "unimp" };
+        bool ok = false;
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+            ok |= strcmp(w, known[i]) == 0;
+        if (!ok)
+            command_line_error("-d: unknown item '%s' (known: in_asm, out_asm, int, cpu_reset, exec, unimp)", w);
         strncat(core, core[0] ? "," : "", sizeof core - strlen(core) - 1);
         strncat(core, w, sizeof core - strlen(core) - 1);
     }

@@ -1,8 +1,9 @@
 /*
  * The PC machine of xqm-system: RAM from address 0, the legacy ISA devices (8259 pair, 8254,
- * MC146818, 16550A on COM1, i8042, port 0x92, optionally isa-debug-exit), the PCI host bridge, the
- * vCPUs, and reset. Interrupt routing is the classic one: PIT on IRQ 0, keyboard 1, COM1 4, RTC 8,
- * aux 12, the master 8259's output on the boot CPU's INTR pin.
+ * MC146818, 16550A on COM1, i8042, port 0x92, optionally isa-debug-exit), the PCI host bridge, a
+ * local APIC per vCPU and an I/O APIC, the vCPUs, and reset. Interrupt routing is the classic one:
+ * PIT on IRQ 0, keyboard 1, COM1 4, RTC 8, aux 12; every ISA line goes to both the 8259 pair and
+ * the I/O APIC, and the master 8259's output to the boot CPU's LINT0.
  *
  * There is no firmware: at power-on and at every reset the kernel given with -kernel is loaded
  * again and the boot CPU starts in 32-bit protected mode at its entry, as the multiboot and the
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "common/xqm.h"
+#include "system/apic.h"
 #include "system/devices.h"
 #include "system/iomem.h"
 #include "system/main_loop.h"
@@ -28,20 +30,41 @@ static struct {
     struct serial *com1;
     struct i8042 *kbc;
     struct pci_host *pci;
+    struct irq_line pic_in[16], ioapic_in[16];
     uint8_t *kernel;
     uint64_t kernel_size;
 } pc;
 
-static void cpu_intr(void *opaque, int n, int level)
+/* The 8259's INTR goes to the boot CPU's local APIC (LINT0). */
+static void pic_intr(void *opaque, int n, int level)
 {
     (void)opaque, (void)n;
-    vcpu_set_irq(level);
+    apic_set_extint(env_sys(vcpu_env(0))->apic, level);
+}
+
+static int pic_ack(void)
+{
+    return i8259_ack(pc.pic);
 }
 
 int sys_ack_interrupt(CPUX86State *env)
 {
-    (void)env;
-    return i8259_ack(pc.pic);
+    return apic_ack(env_sys(env)->apic, pic_ack);
+}
+
+/* An ISA interrupt line is wired to both the 8259 pair and the I/O APIC. */
+static void isa_irq_set(void *opaque, int n, int level)
+{
+    (void)opaque;
+    irq_set(&pc.pic_in[n], level);
+    irq_set(&pc.ioapic_in[n], level);
+}
+
+static struct irq_line isa_irq(int n)
+{
+    pc.pic_in[n] = i8259_irq(pc.pic, n);
+    pc.ioapic_in[n] = ioapic_irq(n);
+    return (struct irq_line){ isa_irq_set, NULL, n };
 }
 
 /* The reset lines of the i8042, port 0x92 and the PIIX3 RCR. */
@@ -68,9 +91,12 @@ static void machine_reset(void)
     serial_reset(pc.com1);
     i8042_reset(pc.kbc);
     pci_reset(pc.pci);
+    ioapic_reset();
     memset(mem_host_range(0, pc.cfg.ram_size), 0, pc.cfg.ram_size);
-    for (int i = 0; i < vcpu_count(); i++)
+    for (int i = 0; i < vcpu_count(); i++) {
         sys_cpu_reset(vcpu_env(i));
+        apic_reset(env_sys(vcpu_env(i))->apic);
+    }
     load_kernel();
 }
 
@@ -84,13 +110,16 @@ void pc_init(const struct machine_config *cfg)
     mem_map_ram(0, cfg->ram_size, "pc.ram");
     softmmu_init();
     vcpu_create_all(cfg->smp);
+    for (int i = 0; i < cfg->smp; i++)
+        env_sys(vcpu_env(i))->apic = apic_init(i);
+    ioapic_init();
 
-    pc.pic = i8259_init((struct irq_line){ cpu_intr, NULL, 0 });
-    pc.pit = i8254_init(i8259_irq(pc.pic, 0));
-    pc.rtc = mc146818_init(i8259_irq(pc.pic, 8));
+    pc.pic = i8259_init((struct irq_line){ pic_intr, NULL, 0 });
+    pc.pit = i8254_init(isa_irq(0));
+    pc.rtc = mc146818_init(isa_irq(8));
     mc146818_set_memory(pc.rtc, cfg->ram_size);
-    pc.com1 = serial_init(0x3f8, i8259_irq(pc.pic, 4), cfg->serial_stdio);
-    pc.kbc = i8042_init(i8259_irq(pc.pic, 1), i8259_irq(pc.pic, 12), reset_line);
+    pc.com1 = serial_init(0x3f8, isa_irq(4), cfg->serial_stdio);
+    pc.kbc = i8042_init(isa_irq(1), isa_irq(12), reset_line);
     port92_init(reset_line);
     pc.pci = pci_init(reset_line);
     if (cfg->debug_exit)

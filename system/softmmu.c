@@ -53,6 +53,19 @@ void softmmu_init(void)
         sys_fatal("out of memory for the code-page table");
 }
 
+/* Virtual pages code was translated from (since the last reset of the code-page table): a TLB
+ * change elsewhere cannot make a jump-cache entry stale. */
+static uint8_t code_vpages[1u << 17];
+
+static bool vrange_has_code(uint32_t start, uint32_t len)
+{
+    for (uint64_t p = start >> 12; p <= ((uint64_t)start + len - 1) >> 12; p++) {
+        if (code_vpages[p >> 3] & (1u << (p & 7)))
+            return true;
+    }
+    return false;
+}
+
 static void jc_flush(struct jc_entry *jc)
 {
     for (int i = 0; i < JC_SIZE; i++) {
@@ -62,37 +75,87 @@ static void jc_flush(struct jc_entry *jc)
     }
 }
 
+/* Drops the jump-cache entries for pcs in [start, start + len). */
+static void jc_drop_range(struct jc_entry *jc, uint32_t start, uint32_t len)
+{
+    for (int i = 0; i < JC_SIZE; i++) {
+        if (jc[i].pc - start < len) {
+            jc[i].pc = 0;
+            jc[i].flags = 0;
+            jc[i].tb = &x86_jc_miss_tb;
+        }
+    }
+}
+
+static void tlb_invalidate_entry(CPUX86State *env, int m, int i)
+{
+    struct tlb_entry *e = &env_fast(env)->tlb[m][i];
+    e->tag_read = TLB_INVALID;
+    e->tag_write = TLB_INVALID;
+    env_sys(env)->tlb_global[m][i] = false;
+}
+
 void sys_tlb_flush(CPUX86State *env)
 {
-    struct sys_cpu_fast *f = env_fast(env);
     struct x86_sys *sys = env_sys(env);
     for (int m = 0; m < NB_MMU_MODES; m++) {
-        for (int i = 0; i < TLB_SIZE; i++) {
-            f->tlb[m][i].tag_read = TLB_INVALID;
-            f->tlb[m][i].tag_write = TLB_INVALID;
-        }
+        for (int i = 0; i < TLB_SIZE; i++)
+            tlb_invalidate_entry(env, m, i);
     }
     sys->tlb_has_large = false;
     jc_flush(sys->jc_kernel);
     jc_flush(sys->jc_user);
 }
 
-void sys_tlb_flush_page(CPUX86State *env, uint32_t vaddr)
+/*
+ * Global translations (CR4.PGE) survive a CR3 write (SDM vol. 3, 4.10.4.1). The kernel's jump
+ * cache survives too when PGE is on: code reached at CPL 0..2 is then taken to be mapped alike
+ * in every address space, as a kernel using global pages maps itself. User code never is.
+ */
+void sys_tlb_flush_cr3(CPUX86State *env)
 {
     struct x86_sys *sys = env_sys(env);
-    /* A 4 MiB page fills many entries; which ones is not recorded, so drop everything. */
-    if (sys->tlb_has_large) {
+    if (!(sys->cr4 & CR4_PGE)) {
         sys_tlb_flush(env);
         return;
     }
-    struct sys_cpu_fast *f = env_fast(env);
-    uint32_t idx = (vaddr >> 12) & (TLB_SIZE - 1);
     for (int m = 0; m < NB_MMU_MODES; m++) {
-        f->tlb[m][idx].tag_read = TLB_INVALID;
-        f->tlb[m][idx].tag_write = TLB_INVALID;
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (!sys->tlb_global[m][i])
+                tlb_invalidate_entry(env, m, i);
+        }
     }
-    jc_flush(sys->jc_kernel);
     jc_flush(sys->jc_user);
+}
+
+void sys_tlb_flush_page(CPUX86State *env, uint32_t vaddr)
+{
+    struct x86_sys *sys = env_sys(env);
+    uint32_t start = vaddr & ~0xfffu, len = 0x1000;
+    if (sys->tlb_has_large) {
+        /* The page may be part of a large one whose 4 KiB entries all go (4 MiB covers PAE's
+         * 2 MiB pages too). */
+        start = vaddr & ~0x3fffffu;
+        len = 0x400000;
+        for (int m = 0; m < NB_MMU_MODES; m++) {
+            for (int i = 0; i < TLB_SIZE; i++) {
+                int32_t tag = env_fast(env)->tlb[m][i].tag_read;
+                if (tag != TLB_INVALID && ((uint32_t)tag & ~0xfffu) - start < len)
+                    tlb_invalidate_entry(env, m, i);
+                tag = env_fast(env)->tlb[m][i].tag_write;
+                if (tag != TLB_INVALID && ((uint32_t)tag & ~0xfffu) - start < len)
+                    tlb_invalidate_entry(env, m, i);
+            }
+        }
+    } else {
+        uint32_t idx = (vaddr >> 12) & (TLB_SIZE - 1);
+        for (int m = 0; m < NB_MMU_MODES; m++)
+            tlb_invalidate_entry(env, m, (int)idx);
+    }
+    if (vrange_has_code(start, len)) {
+        jc_drop_range(sys->jc_kernel, start, len);
+        jc_drop_range(sys->jc_user, start, len);
+    }
 }
 
 void softmmu_cpu_init(CPUX86State *env)
@@ -123,6 +186,7 @@ static void tlb_set_page(CPUX86State *env, uint32_t vaddr, int mmu_idx, const st
     struct mem_region *r = mem_find(ppage);
 
     sys->tlb_paddr[mmu_idx][idx] = ppage;
+    sys->tlb_global[mmu_idx][idx] = t->global;
     if (t->large)
         sys->tlb_has_large = true;
     if (!r || r->kind == MEM_MMIO) {
@@ -329,6 +393,7 @@ struct ldst_result helper_softmmu_probe_write(CPUX86State *env, uint64_t vaddr, 
 void softmmu_reset_code_pages(void)
 {
     pthread_mutex_lock(&code_lock);
+    memset(code_vpages, 0, sizeof code_vpages);
     for (uint64_t i = 0; i < ncode_pages; i++) {
         free(code_pages[i]);
         code_pages[i] = NULL;
@@ -368,6 +433,7 @@ static bool fetch_translate(CPUX86State *env, uint32_t vaddr, uint64_t *paddr, u
 void mode_code_page_added(uint32_t page_addr)
 {
     CPUX86State *env = vcpu_current_env();
+    code_vpages[page_addr >> 15] |= (uint8_t)(1u << ((page_addr >> 12) & 7));
     uint64_t paddr;
     uint32_t error;
     if (!fetch_translate(env, page_addr, &paddr, &error))
@@ -503,8 +569,12 @@ uint32_t mode_tb_flags(const CPUX86State *cenv)
         softmmu_step_end(env);
         env->exit_request = 1;
     }
-    if (sys->cr0 & (CR0_TS | CR0_EM))
-        flags |= SYS_TBF_FPU_TRAP;
+    if (sys->cr0 & CR0_TS)
+        flags |= SYS_TBF_TS;
+    if (sys->cr0 & CR0_EM)
+        flags |= SYS_TBF_EM;
+    if (sys->cr0 & CR0_MP)
+        flags |= SYS_TBF_MP;
     bool ok = true;
     uint32_t key = phys_page_key(env, env->eip, &ok);
     /* A TB starting in the last 15 bytes of a page may hold an instruction reaching into the

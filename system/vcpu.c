@@ -56,7 +56,11 @@ static void set_request(struct vcpu *v, uint32_t bits, bool set)
         __atomic_fetch_and(&sys->interrupt_request, ~bits, __ATOMIC_RELEASE);
     pthread_cond_signal(&v->cond);
     pthread_mutex_unlock(&v->lock);
-    if (set)
+    /* A CPU raising its own INTR (from a device access) with IF clear need not leave translated
+     * code: whatever sets IF again (sti, popf, iret) looks at interrupt_request itself. This keeps
+     * a device's interrupt handler from being kicked out at every register it touches. */
+    bool own_masked = current == v && bits == SYS_IRQ_HARD && !(v->cpu->env.eflags & EFLAGS_IF);
+    if (set && !own_masked)
         cpu_exit(&v->cpu->env);
 }
 
@@ -69,9 +73,16 @@ void vcpu_kick(CPUX86State *env)
     pthread_mutex_unlock(&v->lock);
 }
 
-void vcpu_set_irq(int level)
+void vcpu_set_intr(int index, int level)
 {
-    set_request(&vcpus[0], SYS_IRQ_HARD, level != 0);
+    if (index < nvcpus)
+        set_request(&vcpus[index], SYS_IRQ_HARD, level != 0);
+}
+
+void vcpu_nmi(int index)
+{
+    if (index < nvcpus)
+        set_request(&vcpus[index], SYS_IRQ_NMI, true);
 }
 
 void sys_request_reset(CPUX86State *env, const char *why)
@@ -99,6 +110,8 @@ static bool can_wake(CPUX86State *env)
 static void do_reset(struct vcpu *v)
 {
     if (no_reboot) {
+        /* Under the BQL, so that no device (the serial flush timer) runs while exit flushes. */
+        bql_lock();
         fflush(stdout);
         exit(0);
     }
@@ -110,11 +123,19 @@ static void do_reset(struct vcpu *v)
     bql_unlock();
 }
 
-/* Takes a pending hardware interrupt if IF allows. In sti's shadow, the shadowed instruction runs
- * alone first (softmmu.c keys it as a one-instruction TB) and the interrupt comes right after. */
+/* Takes a pending NMI, or a hardware interrupt if IF allows. In sti's shadow, the shadowed
+ * instruction runs alone first (softmmu.c keys it as a one-instruction TB) and the interrupt comes
+ * right after. NMIs are not blocked until the next iret (xqm has no NMI sources but IPIs). */
 static void take_interrupt(CPUX86State *env)
 {
     struct x86_sys *sys = env_sys(env);
+    if (requests(sys) & SYS_IRQ_NMI) {
+        __atomic_fetch_and(&sys->interrupt_request, ~(uint32_t)SYS_IRQ_NMI, __ATOMIC_RELEASE);
+        sys->halted = false;
+        struct x86_pending_excp nmi = { 2, false, false, 0, 0 };
+        sys_deliver(env, &nmi);
+        return;
+    }
     if (!(requests(sys) & SYS_IRQ_HARD) || !(env->eflags & EFLAGS_IF))
         return;
     if (!sys_interrupts_enabled(env)) {

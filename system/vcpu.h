@@ -22,8 +22,9 @@ CPUX86State *vcpu_current_env(void);
 /* Lets CPU index run (the others stay stopped until an INIT/SIPI model exists). */
 void vcpu_start(int index);
 void vcpu_kick(CPUX86State *env);
-/* The interrupt controller's output to CPU 0's INTR pin. */
-void vcpu_set_irq(int level);
+/* A CPU's INTR pin (driven by its local APIC) and its NMI. */
+void vcpu_set_intr(int index, int level);
+void vcpu_nmi(int index);
 
 /* What a guest-requested reset does: restart the machine, or exit (-no-reboot). */
 void vcpu_set_no_reboot(bool no_reboot);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Debian test guest for xqm-system from Debian packages, into build/guest/ (nothing of
 # it is committed):
-#   build/guest/vmlinuz     the i386 kernel of linux-image-686 (or -686-pae with GUEST_FLAVOUR=686-pae)
+#   build/guest/vmlinuz     the i386 kernel of linux-image-686 (or -686-pae with GUEST_FLAVOUR=686-pae;
+#                           GUEST_DIR names another output directory)
 #   build/guest/initrd.gz   an initramfs: Debian's busybox-static:i386 and an /init that prints a
 #                           marker, runs a few commands and ends the machine with `reboot -f`
 #                           (boot with -no-reboot so that this ends xqm-system)
@@ -14,7 +15,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-OUT=build/guest
+OUT=${GUEST_DIR:-build/guest}
 FLAVOUR=${GUEST_FLAVOUR:-686}
 DL=$OUT/debs
 mkdir -p "$DL"

@@ -151,11 +151,13 @@ struct x86_sys {
 
     /* TLB bookkeeping the fast path does not need. */
     uint64_t tlb_paddr[NB_MMU_MODES][TLB_SIZE];     /* physical page of each valid entry */
-    bool tlb_has_large;         /* a 4 MiB page was entered since the last full flush */
+    bool tlb_global[NB_MMU_MODES][TLB_SIZE];        /* from a global page (CR4.PGE): kept on CR3 writes */
+    bool tlb_has_large;         /* a 2/4 MiB page was entered since the last full flush */
     struct jc_entry *jc_kernel, *jc_user;            /* env->jc is one of them, per CPL */
 
     int cpu_index;
     void *vcpu;                 /* system/vcpu.c's per-CPU data */
+    struct apic *apic;          /* system/apic.c's local APIC */
 };
 
 typedef struct X86SysCPU {
@@ -192,7 +194,9 @@ static inline int sys_store_value_offset(void)
 enum {
     SYS_TBF_CPL_MASK = 3,
     SYS_TBF_STEP = 1 << 2,      /* a one-instruction TB (interrupt shadow, SMC) */
-    SYS_TBF_FPU_TRAP = 1 << 3,  /* CR0.TS or CR0.EM: x87/SSE instructions raise #NM */
+    SYS_TBF_TS = 1 << 3,        /* CR0.TS: x87/MMX/SSE instructions raise #NM (lazy FPU switching) */
+    SYS_TBF_EM = 1 << 4,        /* CR0.EM: x87 instructions raise #NM, MMX/SSE ones #UD */
+    SYS_TBF_MP = 1 << 5,        /* CR0.MP: wait raises #NM too when TS is set */
     SYS_TBF_NO_PHYS = 1 << 11,  /* eip's page is not mapped: the translation faults */
     SYS_TBF_PHYS_SHIFT = 12,
 };
@@ -273,7 +277,8 @@ enum { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2 };
 struct x86_translation {
     uint64_t paddr;             /* physical address of the page (4 KiB granule) */
     bool writable;              /* a write may use this TLB entry without another walk */
-    bool large;                 /* from a 4 MiB page */
+    bool large;                 /* from a 2 or 4 MiB page */
+    bool global;                /* a global page with CR4.PGE: survives CR3 writes */
 };
 /* Translates vaddr; on a fault returns false and the #PF error code in *error. */
 bool sys_mmu_translate(CPUX86State *env, uint32_t vaddr, int access, int mmu_idx, struct x86_translation *t,
@@ -295,6 +300,8 @@ uint32_t sys_phys_read(uint64_t paddr, int size_log2);
 void sys_phys_write(uint64_t paddr, uint32_t value, int size_log2);
 /* TLB maintenance (system/softmmu.c). */
 void sys_tlb_flush(CPUX86State *env);
+/* A CR3 write: every translation but global ones (CR4.PGE) goes. */
+void sys_tlb_flush_cr3(CPUX86State *env);
 void sys_tlb_flush_page(CPUX86State *env, uint32_t vaddr);
 /* A triple fault or a reset line (system/vcpu.c). */
 void sys_request_reset(CPUX86State *env, const char *why);

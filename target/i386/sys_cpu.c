@@ -18,12 +18,14 @@ void sys_cpu_reset(CPUX86State *env)
     struct jc_entry *jk = sys->jc_kernel, *ju = sys->jc_user;
     int index = sys->cpu_index;
     void *vcpu = sys->vcpu;
+    struct apic *apic = sys->apic;
     cpu_x86_init(env);
     memset(sys, 0, sizeof *sys);
     sys->jc_kernel = jk;
     sys->jc_user = ju;
     sys->cpu_index = index;
     sys->vcpu = vcpu;
+    sys->apic = apic;
 
     /* Power-up state (SDM vol. 3, table 9-1). */
     env->eflags = EFLAGS_FIXED;
@@ -44,7 +46,8 @@ void sys_cpu_reset(CPUX86State *env)
     env->regs[R_EDX] = id[0];
     sys->pat = 0x0007040600070406ull;
     sys->misc_enable = 1;       /* fast string operations enabled */
-    sys->apic_base = 0xfee00000ull | (index == 0 ? 0x100 : 0) | 0x800;
+    /* The APIC is globally disabled (bit 11 clear), as a BIOS leaving the PC in 8259 mode. */
+    sys->apic_base = 0xfee00000ull | (index == 0 ? 0x100 : 0);
     sys->delivering = -1;
     sys_set_cpl(env, 0);
     sys_tlb_flush(env);
@@ -56,19 +59,20 @@ void sys_cpu_reset(CPUX86State *env)
  * CPUID: the user-mode feature set (cpu_x86_cpuid) plus what the system side implements: PSE
  * (4 MiB pages), MSR (rdmsr/wrmsr), PAE, PGE (global pages; xqm flushes them on CR3 writes too,
  * which is allowed) and PAT/MTRR as stored values, and leaf 0x15 (the TSC frequency). Leaves 2 to
- * 0x14 are zero: no cache or topology information. No APIC yet: Linux then runs on the 8259.
+ * 0x14 are zero: no cache or topology information. APIC: a local APIC (system/apic.c).
  */
 void sys_cpuid(CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
-    enum { FEAT_PSE = 1 << 3, FEAT_MSR = 1 << 5, FEAT_PAE = 1 << 6, FEAT_MTRR = 1 << 12, FEAT_PGE = 1 << 13,
-           FEAT_PAT = 1 << 16 };
+    enum { FEAT_PSE = 1 << 3, FEAT_MSR = 1 << 5, FEAT_PAE = 1 << 6, FEAT_APIC = 1 << 9, FEAT_MTRR = 1 << 12,
+           FEAT_PGE = 1 << 13, FEAT_PAT = 1 << 16 };
     cpu_x86_cpuid(env, leaf, subleaf, out);
     switch (leaf) {
     case 0:
         out[0] = 0x15;
         break;
     case 1:
-        out[3] |= FEAT_PSE | FEAT_MSR | FEAT_PAE | FEAT_MTRR | FEAT_PGE | FEAT_PAT;
+        out[3] |= FEAT_PSE | FEAT_MSR | FEAT_PAE | FEAT_APIC | FEAT_MTRR | FEAT_PGE | FEAT_PAT;
+        out[1] = (out[1] & 0x00ffffff) | (uint32_t)env_sys(env)->cpu_index << 24;     /* initial APIC ID */
         break;
     case 0x15:
         /* TSC / crystal ratio 1:1 with a 1 GHz crystal: the TSC counts nanoseconds, and saying so
@@ -93,7 +97,9 @@ bool sys_write_cr(CPUX86State *env, int n, uint32_t value)
         value |= CR0_ET;
         uint32_t changed = sys->cr0 ^ value;
         sys->cr0 = value;
-        if (changed & (CR0_PG | CR0_WP | CR0_PE))
+        /* TS, EM and MP are part of the TB key; the inline jump-cache probe does not look at the
+         * key, so a change empties the jump caches (with the TLB, rare enough not to matter). */
+        if (changed & (CR0_PG | CR0_WP | CR0_PE | CR0_TS | CR0_EM | CR0_MP))
             sys_tlb_flush(env);
         if ((changed & CR0_PE) && !(value & CR0_PE))
             xqm_fatal("the guest left protected mode, and xqm-system does not run real-mode code yet");
@@ -104,7 +110,7 @@ bool sys_write_cr(CPUX86State *env, int n, uint32_t value)
         return true;
     case 3:
         sys->cr3 = value;
-        sys_tlb_flush(env);
+        sys_tlb_flush_cr3(env);
         return true;
     case 4: {
         uint32_t allowed = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR |

@@ -82,16 +82,21 @@ static void set_eax_part(CPUX86State *env, uint32_t v, int size_log2)
     }
 }
 
+/* in/out: a = port, b = log2 of the size. */
 SYS_HELPER(in)
 {
-    check_io(env, (uint32_t)a & 0xffff, 1 << b);
-    set_eax_part(env, sys_io_read((uint32_t)a & 0xffff, (int)b), (int)b);
+    uint32_t port = (uint32_t)a & 0xffff;
+    int size_log2 = (int)b;
+    check_io(env, port, 1 << size_log2);
+    set_eax_part(env, sys_io_read(port, size_log2), size_log2);
 }
 
 SYS_HELPER(out)
 {
-    check_io(env, (uint32_t)a & 0xffff, 1 << b);
-    sys_io_write((uint32_t)a & 0xffff, env->regs[R_EAX], (int)b);
+    uint32_t port = (uint32_t)a & 0xffff;
+    int size_log2 = (int)b;
+    check_io(env, port, 1 << size_log2);
+    sys_io_write(port, env->regs[R_EAX], size_log2);
 }
 
 /*
@@ -124,6 +129,7 @@ static void string_io(CPUX86State *env, uint64_t how, bool in)
     } while (rep && env->regs[R_ECX] != 0);
 }
 
+/* ins/outs: a = how (above). */
 SYS_HELPER(ins)
 {
     string_io(env, a, true);
@@ -142,15 +148,17 @@ SYS_HELPER(cli)
     env->eflags &= ~(uint32_t)EFLAGS_IF;
 }
 
+/* a = the eip after sti. */
 SYS_HELPER(sti)
 {
     struct x86_sys *sys = env_sys(env);
+    uint32_t next_eip = (uint32_t)a;
     if ((sys->cr0 & CR0_PE) && sys->cpl > iopl(env))
         sys_raise(env, EXCP_GP, 0);
     if (!(env->eflags & EFLAGS_IF)) {
         env->eflags |= EFLAGS_IF;
         sys->inhibit_irq = true;
-        sys->inhibit_eip = (uint32_t)a;
+        sys->inhibit_eip = next_eip;
         sys->exit_after_insn = irq_now_deliverable(env);
     }
 }
@@ -171,9 +179,12 @@ uint64_t helper_sys_popf(CPUX86State *env, uint64_t value, uint64_t opsize, uint
     return irq_now_deliverable(env) ? SYS_HELPER_EXIT : SYS_HELPER_OK;
 }
 
+/* a = the control register's number, b = the value. */
 SYS_HELPER(mov_to_cr)
 {
-    if (!sys_write_cr(env, (int)a, (uint32_t)b))
+    int n = (int)a;
+    uint32_t value = (uint32_t)b;
+    if (!sys_write_cr(env, n, value))
         sys_raise(env, EXCP_GP, 0);
 }
 
@@ -194,9 +205,11 @@ uint64_t helper_sys_mov_from_cr(CPUX86State *env, uint64_t n, uint64_t unused1, 
 SYS_HELPER(mov_to_dr)
 {
     struct x86_sys *sys = env_sys(env);
-    if ((a == 4 || a == 5) && (sys->cr4 & CR4_DE))
+    unsigned n = (unsigned)a;
+    uint32_t value = (uint32_t)b;
+    if ((n == 4 || n == 5) && (sys->cr4 & CR4_DE))
         sys_raise_noerr(env, EXCP_UD);
-    sys->dr[a == 4 || a == 5 ? a + 2 : a] = (uint32_t)b;
+    sys->dr[n == 4 || n == 5 ? n + 2 : n] = value;
 }
 
 uint64_t helper_sys_mov_from_dr(CPUX86State *env, uint64_t n, uint64_t unused1, uint64_t unused2)
@@ -205,11 +218,13 @@ uint64_t helper_sys_mov_from_dr(CPUX86State *env, uint64_t n, uint64_t unused1, 
     return env_sys(env)->dr[n == 4 || n == 5 ? n + 2 : n];
 }
 
-/* lgdt/lidt (which: 0 GDT, 1 IDT): a 16-bit limit then a 32-bit base (24 bits with 0x66). */
+/* lgdt/lidt: a = the operand's address, b = 0 for the GDT or 1 for the IDT, c = operand size.
+ * The operand is a 16-bit limit then a 32-bit base (24 bits with 0x66). */
 SYS_HELPER(lgdt)
 {
-    uint32_t limit = sys_vread(env, (uint32_t)a, 2, cur_mmu(env));
-    uint32_t base = sys_vread(env, (uint32_t)a + 2, 4, cur_mmu(env));
+    uint32_t ea = (uint32_t)a;
+    uint32_t limit = sys_vread(env, ea, 2, cur_mmu(env));
+    uint32_t base = sys_vread(env, ea + 2, 4, cur_mmu(env));
     if (c == 2)
         base &= 0xffffff;
     struct x86_dtable *t = b ? &env_sys(env)->idt : &env_sys(env)->gdt;
@@ -217,11 +232,13 @@ SYS_HELPER(lgdt)
     t->limit = limit;
 }
 
+/* sgdt/sidt: as lgdt/lidt. */
 SYS_HELPER(sgdt)
 {
+    uint32_t ea = (uint32_t)a;
     struct x86_dtable *t = b ? &env_sys(env)->idt : &env_sys(env)->gdt;
-    sys_vwrite(env, (uint32_t)a, t->limit, 2, cur_mmu(env));
-    sys_vwrite(env, (uint32_t)a + 2, t->base, 4, cur_mmu(env));
+    sys_vwrite(env, ea, t->limit, 2, cur_mmu(env));
+    sys_vwrite(env, ea + 2, t->base, 4, cur_mmu(env));
 }
 
 /* which: 0 LDTR, 1 TR, 2 MSW (cr0). */
@@ -232,6 +249,7 @@ uint64_t helper_sys_read_sysreg(CPUX86State *env, uint64_t which, uint64_t unuse
     return which == 0 ? sys->ldt.selector : which == 1 ? sys->tr.selector : sys->cr0;
 }
 
+/* lldt/ltr: a = the selector. */
 SYS_HELPER(lldt)
 {
     sys_lldt(env, (uint32_t)a);
@@ -245,8 +263,9 @@ SYS_HELPER(ltr)
 /* lmsw loads CR0's low four bits, but cannot clear PE (SDM vol. 2, LMSW); clts clears TS. */
 SYS_HELPER(lmsw)
 {
+    uint32_t msw = (uint32_t)a;
     uint32_t cr0 = env_sys(env)->cr0;
-    uint32_t v = (cr0 & ~0xfu) | ((uint32_t)a & 0xf) | (cr0 & CR0_PE);
+    uint32_t v = (cr0 & ~0xfu) | (msw & 0xf) | (cr0 & CR0_PE);
     if (!sys_write_cr(env, 0, v))
         sys_raise(env, EXCP_GP, 0);
 }
@@ -254,24 +273,29 @@ SYS_HELPER(lmsw)
 uint64_t helper_sys_clts(CPUX86State *env, uint64_t unused1, uint64_t unused2, uint64_t unused3)
 {
     (void)unused1, (void)unused2, (void)unused3;
-    env_sys(env)->cr0 &= ~(uint32_t)CR0_TS;
+    sys_write_cr(env, 0, env_sys(env)->cr0 & ~(uint32_t)CR0_TS);
     return 0;
 }
 
+/* mov/pop to a segment register: a = the register (R_*), b = the selector. */
 SYS_HELPER(load_seg)
 {
     sys_load_seg(env, (int)a, (uint32_t)b);
 }
 
-/* lds/les/lfs/lgs/lss reg, m16:32: how = seg | reg << 8. */
+/* lds/les/lfs/lgs/lss reg, m16:32: a = seg | reg << 8, b = the operand's address. */
 SYS_HELPER(lxs)
 {
-    uint32_t offset = sys_vread(env, (uint32_t)b, 4, cur_mmu(env));
-    uint32_t selector = sys_vread(env, (uint32_t)b + 4, 2, cur_mmu(env));
-    sys_load_seg(env, (int)(a & 7), selector);
-    env->regs[(a >> 8) & 7] = offset;
+    int seg = (int)(a & 7), reg = (int)(a >> 8) & 7;
+    uint32_t ea = (uint32_t)b;
+    uint32_t offset = sys_vread(env, ea, 4, cur_mmu(env));
+    uint32_t selector = sys_vread(env, ea + 4, 2, cur_mmu(env));
+    sys_load_seg(env, seg, selector);
+    env->regs[reg] = offset;
 }
 
+/* Far jumps and calls: ljmp/lcall take a = selector, b = offset; the _m forms a = the address of
+ * an m16:32 operand; lcall's next eip comes last. */
 SYS_HELPER(ljmp)
 {
     sys_ljmp(env, (uint32_t)a, (uint32_t)b);
@@ -279,8 +303,9 @@ SYS_HELPER(ljmp)
 
 SYS_HELPER(ljmp_m)
 {
-    uint32_t offset = sys_vread(env, (uint32_t)a, 4, cur_mmu(env));
-    uint32_t selector = sys_vread(env, (uint32_t)a + 4, 2, cur_mmu(env));
+    uint32_t ea = (uint32_t)a;
+    uint32_t offset = sys_vread(env, ea, 4, cur_mmu(env));
+    uint32_t selector = sys_vread(env, ea + 4, 2, cur_mmu(env));
     sys_ljmp(env, selector, offset);
 }
 
@@ -291,11 +316,13 @@ SYS_HELPER(lcall)
 
 SYS_HELPER(lcall_m)
 {
-    uint32_t offset = sys_vread(env, (uint32_t)a, 4, cur_mmu(env));
-    uint32_t selector = sys_vread(env, (uint32_t)a + 4, 2, cur_mmu(env));
-    sys_lcall(env, selector, offset, (uint32_t)b, 4);
+    uint32_t ea = (uint32_t)a, next_eip = (uint32_t)b;
+    uint32_t offset = sys_vread(env, ea, 4, cur_mmu(env));
+    uint32_t selector = sys_vread(env, ea + 4, 2, cur_mmu(env));
+    sys_lcall(env, selector, offset, next_eip, 4);
 }
 
+/* lret: a = the bytes to release; iret: a = the operand size. */
 SYS_HELPER(lret)
 {
     sys_lret(env, (uint32_t)a, 4);
@@ -365,16 +392,18 @@ uint64_t helper_sys_cpuid(CPUX86State *env, uint64_t unused1, uint64_t unused2, 
     return 0;
 }
 
-/* lar/lsl/verr/verw: how = kind (0 lar, 1 lsl, 2 verr, 3 verw) | dest reg << 4. ZF reports success. */
+/* lar/lsl/verr/verw: a = the selector, b = kind (0 lar, 1 lsl, 2 verr, 3 verw) | dest reg << 4. ZF
+ * reports success. */
 SYS_HELPER(desc_query)
 {
+    uint32_t selector = (uint32_t)a;
     int kind = (int)(b & 3), reg = (int)(b >> 4) & 7;
     uint32_t v = 0;
     bool ok;
     switch (kind) {
-    case 0: ok = sys_lar(env, (uint32_t)a, &v); break;
-    case 1: ok = sys_lsl(env, (uint32_t)a, &v); break;
-    default: ok = sys_verify(env, (uint32_t)a, kind == 3); break;
+    case 0: ok = sys_lar(env, selector, &v); break;
+    case 1: ok = sys_lsl(env, selector, &v); break;
+    default: ok = sys_verify(env, selector, kind == 3); break;
     }
     if (ok && kind < 2)
         env->regs[reg] = v;

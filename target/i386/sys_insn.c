@@ -461,3 +461,25 @@ bool sys_translate_desc_query(DisasContext *dc)
     flags_from_env(dc);
     return true;
 }
+
+/*
+ * The x87, MMX and SSE instructions under CR0.EM and CR0.TS (SDM vol. 3, 2.5 and table 12-2): with
+ * EM, x87 instructions raise #NM and MMX/SSE ones #UD; with TS, all raise #NM (wait only if MP is
+ * set too), which lets a kernel switch FPU state lazily. Otherwise the FPU translator runs.
+ */
+bool sys_translate_fpu_guard(DisasContext *dc)
+{
+    uint32_t f = dc->tb->flags;
+    unsigned id = dc->insn->id;
+    bool is_wait = id == X86_INS_WAIT;
+    bool x87 = is_wait || dc->insn->mnemonic[0] == 'f';
+    if ((f & SYS_TBF_EM) && !is_wait) {
+        gen_exception(dc, x87 ? EXCP_NM : EXCP_UD, false);
+        return true;
+    }
+    if ((f & SYS_TBF_TS) && (!is_wait || (f & SYS_TBF_MP))) {
+        gen_exception(dc, EXCP_NM, false);
+        return true;
+    }
+    return x86_fpu_insn_lookup(id)->translate(dc);
+}

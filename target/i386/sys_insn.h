@@ -38,6 +38,7 @@ bool sys_translate_retf(DisasContext *dc);
 bool sys_translate_iret(DisasContext *dc);
 bool sys_translate_int(DisasContext *dc);
 bool sys_translate_desc_query(DisasContext *dc);
+bool sys_translate_fpu_guard(DisasContext *dc);
 
 uint64_t helper_sys_in(CPUX86State *env, uint64_t port, uint64_t size_log2, uint64_t unused);
 uint64_t helper_sys_out(CPUX86State *env, uint64_t port, uint64_t size_log2, uint64_t unused);

@@ -86,6 +86,7 @@ bool sys_mmu_translate(CPUX86State *env, uint32_t vaddr, int access, int mmu_idx
         set_entry_bits(pde_addr, &pde, PG_A | (write ? PG_D : 0));
         t->paddr = ((pde & addr_mask & ~(uint64_t)large_mask) | (vaddr & large_mask)) & ~(uint64_t)0xfff;
         t->large = true;
+        t->global = (pde & PG_G) && (sys->cr4 & CR4_PGE);
         t->writable = (pde & PG_D) && ((allow & PG_RW) || (!user && !(sys->cr0 & CR0_WP)));
         return true;
     }
@@ -105,6 +106,7 @@ bool sys_mmu_translate(CPUX86State *env, uint32_t vaddr, int access, int mmu_idx
     set_entry_bits(pde_addr, &pde, PG_A);
     set_entry_bits(pte_addr, &pte, PG_A | (write ? PG_D : 0));
     t->paddr = pte & addr_mask;
+    t->global = (pte & PG_G) && (sys->cr4 & CR4_PGE);
     t->writable = (pte & PG_D) && ((allow & PG_RW) || (!user && !(sys->cr0 & CR0_WP)));
     return true;
 

@@ -3,6 +3,9 @@
  * privileged and protected-mode instructions, which user mode turns into #GP or #UD. The core
  * consults this table first when system mode has installed it (x86_mode_insn_lookup).
  *
+ * The x87, MMX and SSE rows (fpu_table.c) are served wrapped: CR0.TS and CR0.EM turn them into #NM
+ * or #UD (sys_translate_fpu_guard), which user mode never needs.
+ *
  * Flags columns as in insn_table.c. Instructions that rewrite eflags from memory (popf, iret) or
  * report through ZF (lar, lsl, verr, verw) list every flag as written; the latter also read every
  * flag, since the others are kept.
@@ -63,9 +66,22 @@ static const struct x86_insn_row rows[X86_INS_ENDING] = {
     ROW(X86_INS_VERW, sys_translate_desc_query, CC_ALL, CC_ALL),
 };
 
+/* The floating-point and SIMD rows, each wrapped by the CR0.TS/EM check (filled on first use,
+ * under tb_lock like every lookup). */
+static struct x86_insn_row fpu_rows[X86_INS_ENDING];
+
 const struct x86_insn_row *x86_sys_insn_lookup(unsigned id)
 {
-    if (id >= X86_INS_ENDING || !rows[id].translate)
+    if (id >= X86_INS_ENDING)
         return NULL;
-    return &rows[id];
+    if (rows[id].translate)
+        return &rows[id];
+    if (!fpu_rows[id].translate) {
+        const struct x86_insn_row *f = x86_fpu_insn_lookup(id);
+        if (!f)
+            return NULL;
+        fpu_rows[id] = *f;
+        fpu_rows[id].translate = sys_translate_fpu_guard;
+    }
+    return &fpu_rows[id];
 }

@@ -41,6 +41,22 @@ static void test_4k(void)
     WRITE_CR(3, READ_CR(3));
     buf[2][0x40] = 0x99;
     check((read_at(ALIAS + 0x40) & 0xff) == 0x99, "a CR3 reload makes a changed PTE visible");
+    /* With CR4.PGE, a CR3 write still drops non-global translations; clearing PGE drops all. */
+    WRITE_CR(4, READ_CR(4) | 0x80);
+    map_page(ALIAS, (uint32_t)buf[0], PTE_P | PTE_W);
+    WRITE_CR(3, READ_CR(3));
+    (void)read_at(ALIAS);
+    map_page(ALIAS, (uint32_t)buf[1], PTE_P | PTE_W);
+    WRITE_CR(3, READ_CR(3));
+    buf[1][0x44] = 0x12;
+    check((read_at(ALIAS + 0x44) & 0xff) == 0x12, "with CR4.PGE a CR3 write drops a non-global page");
+    map_page(ALIAS, (uint32_t)buf[0], PTE_P | PTE_W | 0x100);
+    invlpg(ALIAS);
+    (void)read_at(ALIAS);
+    map_page(ALIAS, (uint32_t)buf[2], PTE_P | PTE_W | 0x100);
+    WRITE_CR(4, READ_CR(4) & ~0x80u);
+    buf[2][0x48] = 0x34;
+    check((read_at(ALIAS + 0x48) & 0xff) == 0x34, "clearing CR4.PGE drops global pages");
     /* Clean page: the first write sets D even though the TLB already holds the page for reads. */
     map_page(ALIAS, (uint32_t)buf[3], PTE_P | PTE_W);
     invlpg(ALIAS);

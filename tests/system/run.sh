@@ -2,6 +2,7 @@
 # Boots every bare-metal test (build/tests/system/*.elf) under xqm-system and checks its verdict:
 # the serial output must end with a PASS line and contain no FAIL line, and the guest must leave
 # through isa-debug-exit with value 0 (exit status 1). Builds nothing: `make check-system` does.
+# Tests run with -no-reboot, except those whose image holds the string XQM-TEST-REBOOT.
 #
 # Output: one `PASS system/NAME` or `FAIL system/NAME (reason)` line per test with the tail of the
 # guest's output for failures, then `N passed, M failed`; the exit status is non-zero iff M > 0.
@@ -41,7 +42,10 @@ run_one() {
     local elf=$1 name out rc reason=""
     name=system/$(basename "$elf" .elf)
     out=$tmp/$(basename "$elf").out
-    timeout -k 5 "$TIMEOUT" "${runner[@]}" -kernel "$elf" -nographic -no-reboot \
+    # A test that resets the machine on purpose says so with a marker string in its image.
+    local reboot=(-no-reboot)
+    grep -qa XQM-TEST-REBOOT "$elf" && reboot=()
+    timeout -k 5 "$TIMEOUT" "${runner[@]}" -kernel "$elf" -nographic "${reboot[@]}" \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$out" 2>&1
     rc=$?
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then

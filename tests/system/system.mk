@@ -28,3 +28,15 @@ check-system: $(BUILD)/xqm-system tests-system
 	bash tests/system/run.sh
 
 .PHONY: tests-system check-system
+
+# The Debian kernel boot (tools/build-system-guest.sh fetches the guest): slow, so not in check.
+check-linux: $(BUILD)/xqm-system
+	bash tests/system/linux_boot.sh
+
+.PHONY: check-linux
+
+# The tests/user programs run natively, under xqm-user and inside the guest under xqm-system.
+crosscheck: $(BUILD)/xqm-system $(BUILD)/xqm-user tests-user
+	bash tests/system/crosscheck.sh
+
+.PHONY: crosscheck
