@@ -104,7 +104,9 @@ void sys_tlb_flush(CPUX86State *env)
     }
     sys->tlb_has_large = false;
     jc_flush(sys->jc_kernel);
-    jc_flush(sys->jc_user);
+    if (sys->jc_user_used)
+        jc_flush(sys->jc_user);
+    sys->jc_user_used = sys->cpl == 3;
 }
 
 /*
@@ -125,7 +127,9 @@ void sys_tlb_flush_cr3(CPUX86State *env)
                 tlb_invalidate_entry(env, m, i);
         }
     }
-    jc_flush(sys->jc_user);
+    if (sys->jc_user_used)
+        jc_flush(sys->jc_user);
+    sys->jc_user_used = sys->cpl == 3;
 }
 
 void sys_tlb_flush_page(CPUX86State *env, uint32_t vaddr)
@@ -445,6 +449,7 @@ void mode_code_page_added(uint32_t page_addr)
         softmmu_reset_code_pages();
     pthread_mutex_lock(&code_lock);
     struct code_page *cp = code_pages[pi];
+    bool was_code = cp != NULL;
     bool known = false;
     for (uint32_t i = 0; cp && i < cp->n; i++)
         known |= cp->vpages[i] == page_addr;
@@ -463,7 +468,10 @@ void mode_code_page_added(uint32_t page_addr)
         code_pages[pi] = cp;
     }
     pthread_mutex_unlock(&code_lock);
-    /* From now on writes to the page must take the slow path, through every alias. */
+    /* From now on writes to the page must take the slow path, through every alias. A page that
+     * already held code has its TLB entries flagged (tlb_set_page flags new ones). */
+    if (was_code)
+        return;
     uint64_t ppage = paddr & ~(uint64_t)0xfff;
     for (int c = 0; c < ncpus; c++) {
         struct sys_cpu_fast *f = env_fast(cpus[c]);

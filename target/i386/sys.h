@@ -154,6 +154,7 @@ struct x86_sys {
     bool tlb_global[NB_MMU_MODES][TLB_SIZE];        /* from a global page (CR4.PGE): kept on CR3 writes */
     bool tlb_has_large;         /* a 2/4 MiB page was entered since the last full flush */
     struct jc_entry *jc_kernel, *jc_user;            /* env->jc is one of them, per CPL */
+    bool jc_user_used;          /* CPL 3 ran since jc_user was last emptied */
 
     int cpu_index;
     void *vcpu;                 /* system/vcpu.c's per-CPU data */
@@ -186,6 +187,10 @@ static inline int sys_store_value_offset(void)
 {
     return (int)offsetof(X86SysCPU, fast.store_value) - (int)offsetof(X86SysCPU, env);
 }
+/* Offset from env of a field of struct x86_sys (positive), for translated code. */
+#define SYS_FIELD_OFFSET(field) ((int)offsetof(X86SysCPU, sys.field) - (int)offsetof(X86SysCPU, env))
+_Static_assert(offsetof(X86SysCPU, sys.exit_after_insn) - offsetof(X86SysCPU, env) < 32768,
+               "the interrupt fields of x86_sys must be reachable from env with 16-bit offsets");
 
 /*
  * TB flags in system mode (mode_tb_flags): what translation depends on, plus the physical page of

@@ -144,17 +144,55 @@ bool sys_translate_outs(DisasContext *dc) { return gen_string_io(dc, false); }
 
 /* --- interrupt flag, halt, flags register --- */
 
+/* cli and sti at CPL 0 (a kernel's interrupt-flag juggling, very frequent) are inline: CPL 0 is
+ * always <= IOPL. Elsewhere a helper checks IOPL. */
 bool sys_translate_cli(DisasContext *dc)
 {
-    gen_sys_call(dc, (void *)helper_sys_cli, -1, -1, -1);
+    if (tb_cpl(dc) != 0) {
+        gen_sys_call(dc, (void *)helper_sys_cli, -1, -1, -1);
+        return true;
+    }
+    int t = dc_temp(dc);
+    mips_lw(dc->b, t, HREG_ENV, offsetof(CPUX86State, eflags));
+    mips_ins(dc->b, t, MIPS_ZERO, 9, 1);
+    mips_sw(dc->b, t, HREG_ENV, offsetof(CPUX86State, eflags));
     return true;
 }
 
-/* When an interrupt waits, sti returns to the exec loop, which runs the next instruction alone
- * (the interrupt shadow, SDM vol. 2, STI) and then takes the interrupt. */
+/*
+ * sti sets IF and, if IF was clear, blocks interrupts until the next instruction completes (the
+ * interrupt shadow, SDM vol. 2, STI). When an interrupt waits, it returns to the exec loop, which
+ * runs that instruction alone and then takes the interrupt (vcpu.c, softmmu.c).
+ */
 bool sys_translate_sti(DisasContext *dc)
 {
-    gen_sys_call_may_exit(dc, (void *)helper_sys_sti, gen_imm(dc, dc->next_pc), -1, -1);
+    struct mips_buf *b = dc->b;
+    if (tb_cpl(dc) != 0) {
+        gen_sys_call_may_exit(dc, (void *)helper_sys_sti, gen_imm(dc, dc->next_pc), -1, -1);
+        return true;
+    }
+    int t = dc_temp(dc);
+    mips_label done = mips_new_label(b);
+    flags_sync(dc);
+    mips_lw(b, t, HREG_ENV, offsetof(CPUX86State, eflags));
+    mips_andi(b, MIPS_AT, t, EFLAGS_IF);
+    mips_bnez(b, MIPS_AT, done);
+    mips_ori(b, t, t, EFLAGS_IF);
+    mips_sw(b, t, HREG_ENV, offsetof(CPUX86State, eflags));
+    mips_li(b, MIPS_AT, 1);
+    mips_sb(b, MIPS_AT, HREG_ENV, (int16_t)SYS_FIELD_OFFSET(inhibit_irq));
+    mips_li32(b, MIPS_AT, dc->next_pc);
+    mips_sw(b, MIPS_AT, HREG_ENV, (int16_t)SYS_FIELD_OFFSET(inhibit_eip));
+    mips_lw(b, MIPS_AT, HREG_ENV, (int16_t)SYS_FIELD_OFFSET(interrupt_request));
+    mips_andi(b, MIPS_AT, MIPS_AT, SYS_IRQ_HARD | SYS_IRQ_NMI);
+    mips_beqz(b, MIPS_AT, done);
+    mips_li(b, MIPS_AT, 1);
+    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exit_request));
+    mips_li32(b, MIPS_AT, dc->next_pc);
+    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
+    mips_j(b, host_epilogue_addr());
+    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    mips_bind_label(b, done);
     return true;
 }
 

@@ -81,6 +81,8 @@ void sys_set_cpl(CPUX86State *env, int cpl)
     struct x86_sys *sys = env_sys(env);
     sys->cpl = cpl;
     env->jc = cpl == 3 ? sys->jc_user : sys->jc_kernel;
+    if (cpl == 3)
+        sys->jc_user_used = true;
 }
 
 static void load_from_desc(CPUX86State *env, int seg, uint32_t selector, uint64_t d)

@@ -67,10 +67,11 @@ cp "$STDIN_FILE" "$tree$STDIN_FILE"
         name=$(basename "$p")
         printf 'echo "XQM-CC-BEGIN %s"\n' "$name"
         printf 'rm -rf %s/%s; mkdir -p %s/%s; cd %s/%s\n' "$WORK" "$name" "$WORK" "$name" "$WORK" "$name"
-        printf 'timeout %s env -i' "$PROGRAM_TIMEOUT"
+        # The subshell execs the program, so that the shell's own report of a fatal signal
+        # ("Segmentation fault") goes to the console, not into the program's stderr.
+        printf '( exec <%q >/tmp/cc.out 2>/tmp/cc.err; exec timeout %s env -i' "$STDIN_FILE" "$PROGRAM_TIMEOUT"
         printf ' %q' "${TEST_ENV[@]}" "TMPDIR=$WORK/$name" "$p" "${ARGS[@]}"
-        printf ' <%q >/tmp/cc.out 2>/tmp/cc.err\n' "$STDIN_FILE"
-        printf 'rc=$?\ncd /\n'
+        printf ' )\nrc=$?\ncd /\n'
         printf 'echo XQM-CC-OUT; gzip -c /tmp/cc.out | base64; echo XQM-CC-ERR; gzip -c /tmp/cc.err | base64\n'
         printf 'echo "XQM-CC-RC $rc"\n'
     done
@@ -118,8 +119,9 @@ run_here() {   # dir-of-results name command...
     local dir=$1 name=$2
     shift 2
     rm -rf "${WORK:?}/$name" && mkdir -p "$WORK/$name"
+    # bash's own note on a program killed by a signal goes to /dev/null, not into the results.
     (cd "$WORK/$name" && timeout "$PROGRAM_TIMEOUT" env -i "${TEST_ENV[@]}" TMPDIR="$WORK/$name" "$@" "${ARGS[@]}" \
-        <"$STDIN_FILE" >"$dir/$name.out" 2>"$dir/$name.err")
+        <"$STDIN_FILE" >"$dir/$name.out" 2>"$dir/$name.err") 2>/dev/null
     echo $? >"$dir/$name.rc"
 }
 
