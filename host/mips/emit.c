@@ -258,6 +258,70 @@ void mips_jalr(struct mips_buf *b, int rs) { emit_r(b, OPC_SPECIAL, rs, 0, MIPS_
 void mips_j(struct mips_buf *b, uint64_t target) { emit_j(b, OPC_J, target); }
 void mips_teq(struct mips_buf *b, int rs, int rt) { emit_r(b, OPC_SPECIAL, rs, rt, 0, 0, FN_TEQ); }
 
+/* COP1 arithmetic: fmt in the rs field, then ft, fs, fd (MIPS64 manual, ADD.fmt). */
+void mips_fop3(struct mips_buf *b, int fmt, int fn, int fd, int fs, int ft)
+{
+    emit_r(b, OPC_COP1, fmt, ft, fs, fd, fn);
+}
+
+void mips_fop2(struct mips_buf *b, int fmt, int fn, int fd, int fs) { mips_fop3(b, fmt, fn, fd, fs, 0); }
+void mips_add_d(struct mips_buf *b, int fd, int fs, int ft) { mips_fop3(b, FMT_D, FPU_ADD, fd, fs, ft); }
+void mips_sub_d(struct mips_buf *b, int fd, int fs, int ft) { mips_fop3(b, FMT_D, FPU_SUB, fd, fs, ft); }
+void mips_mul_d(struct mips_buf *b, int fd, int fs, int ft) { mips_fop3(b, FMT_D, FPU_MUL, fd, fs, ft); }
+void mips_div_d(struct mips_buf *b, int fd, int fs, int ft) { mips_fop3(b, FMT_D, FPU_DIV, fd, fs, ft); }
+void mips_sqrt_d(struct mips_buf *b, int fd, int fs) { mips_fop2(b, FMT_D, FPU_SQRT, fd, fs); }
+void mips_mov_d(struct mips_buf *b, int fd, int fs) { mips_fop2(b, FMT_D, FPU_MOV, fd, fs); }
+void mips_add_s(struct mips_buf *b, int fd, int fs, int ft) { mips_fop3(b, FMT_S, FPU_ADD, fd, fs, ft); }
+void mips_sub_s(struct mips_buf *b, int fd, int fs, int ft) { mips_fop3(b, FMT_S, FPU_SUB, fd, fs, ft); }
+void mips_mul_s(struct mips_buf *b, int fd, int fs, int ft) { mips_fop3(b, FMT_S, FPU_MUL, fd, fs, ft); }
+void mips_div_s(struct mips_buf *b, int fd, int fs, int ft) { mips_fop3(b, FMT_S, FPU_DIV, fd, fs, ft); }
+void mips_sqrt_s(struct mips_buf *b, int fd, int fs) { mips_fop2(b, FMT_S, FPU_SQRT, fd, fs); }
+void mips_mov_s(struct mips_buf *b, int fd, int fs) { mips_fop2(b, FMT_S, FPU_MOV, fd, fs); }
+
+/* The conversions are encoded in the source format, the function naming the destination. */
+void mips_cvt(struct mips_buf *b, int to, int from, int fd, int fs)
+{
+    static const uint8_t fn[] = { [FMT_S] = FPU_CVT_S, [FMT_D] = FPU_CVT_D, [FMT_W] = FPU_CVT_W,
+                                  [FMT_L] = FPU_CVT_L };
+    xqm_assert(to != from && (to == FMT_S || to == FMT_D || to == FMT_W || to == FMT_L));
+    mips_fop2(b, from, fn[to], fd, fs);
+}
+
+void mips_trunc(struct mips_buf *b, int to, int from, int fd, int fs)
+{
+    xqm_assert((to == FMT_W || to == FMT_L) && (from == FMT_S || from == FMT_D));
+    mips_fop2(b, from, to == FMT_W ? FPU_TRUNC_W : FPU_TRUNC_L, fd, fs);
+}
+
+/* C.cond.fmt: cc in bits 10..8 (the fd field's top three bits), FC = 11 in bits 5..4. */
+void mips_c_cond(struct mips_buf *b, int fmt, int cond, int cc, int fs, int ft)
+{
+    xqm_assert(cond >= 0 && cond < 16 && cc >= 0 && cc < 8);
+    mips_fop3(b, fmt, FPU_C | cond, cc << 2, fs, ft);
+}
+
+/* Moves: the rs field selects the direction, rt is the GPR and the fs field the FPR/FCR. */
+static void cop1_move(struct mips_buf *b, int op, int rt, int fs) { emit_r(b, OPC_COP1, op, rt, fs, 0, 0); }
+void mips_mfc1(struct mips_buf *b, int rt, int fs) { cop1_move(b, COP1_MF, rt, fs); }
+void mips_dmfc1(struct mips_buf *b, int rt, int fs) { cop1_move(b, COP1_DMF, rt, fs); }
+void mips_mtc1(struct mips_buf *b, int rt, int fs) { cop1_move(b, COP1_MT, rt, fs); }
+void mips_dmtc1(struct mips_buf *b, int rt, int fs) { cop1_move(b, COP1_DMT, rt, fs); }
+void mips_cfc1(struct mips_buf *b, int rt, int fcr) { cop1_move(b, COP1_CF, rt, fcr); }
+void mips_ctc1(struct mips_buf *b, int rt, int fcr) { cop1_move(b, COP1_CT, rt, fcr); }
+
+void mips_lwc1(struct mips_buf *b, int ft, int base, int16_t off) { emit_i(b, OPC_LWC1, base, ft, (uint16_t)off); }
+void mips_ldc1(struct mips_buf *b, int ft, int base, int16_t off) { emit_i(b, OPC_LDC1, base, ft, (uint16_t)off); }
+void mips_swc1(struct mips_buf *b, int ft, int base, int16_t off) { emit_i(b, OPC_SWC1, base, ft, (uint16_t)off); }
+void mips_sdc1(struct mips_buf *b, int ft, int base, int16_t off) { emit_i(b, OPC_SDC1, base, ft, (uint16_t)off); }
+
+/* BC1F/BC1T: rs = BC, rt = cc << 2 | nd << 1 | tf (nd = 0: not the "likely" form). */
+void mips_bc1t(struct mips_buf *b, int cc, mips_label l) { emit_branch(b, OPC_COP1, COP1_BC, cc << 2 | 1, l); }
+void mips_bc1f(struct mips_buf *b, int cc, mips_label l) { emit_branch(b, OPC_COP1, COP1_BC, cc << 2, l); }
+
+/* MOVCI: SPECIAL function 001 with rt = cc << 2 | tf. */
+void mips_movt(struct mips_buf *b, int rd, int rs, int cc) { emit_r(b, OPC_SPECIAL, rs, cc << 2 | 1, rd, 0, 001); }
+void mips_movf(struct mips_buf *b, int rd, int rs, int cc) { emit_r(b, OPC_SPECIAL, rs, cc << 2, rd, 0, 001); }
+
 void mips_li(struct mips_buf *b, int rt, int64_t value)
 {
     if (value >= -32768 && value <= 32767) {

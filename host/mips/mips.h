@@ -38,13 +38,14 @@ enum mips_opcode {
     OPC_ANDI = 014 << 26, OPC_ORI = 015 << 26, OPC_XORI = 016 << 26, OPC_LUI = 017 << 26,
     OPC_BEQL = 024 << 26, OPC_BNEL = 025 << 26,
     OPC_DADDIU = 031 << 26, OPC_LDL = 032 << 26, OPC_LDR = 033 << 26,
-    OPC_SPECIAL2 = 034 << 26, OPC_SPECIAL3 = 037 << 26,
+    OPC_SPECIAL2 = 034 << 26, OPC_SPECIAL3 = 037 << 26, OPC_COP1 = 021 << 26,
     OPC_LB = 040 << 26, OPC_LH = 041 << 26, OPC_LWL = 042 << 26, OPC_LW = 043 << 26,
     OPC_LBU = 044 << 26, OPC_LHU = 045 << 26, OPC_LWR = 046 << 26, OPC_LWU = 047 << 26,
     OPC_SB = 050 << 26, OPC_SH = 051 << 26, OPC_SWL = 052 << 26, OPC_SW = 053 << 26,
     OPC_SDL = 054 << 26, OPC_SDR = 055 << 26, OPC_SWR = 056 << 26,
     OPC_LL = 060 << 26, OPC_LLD = 064 << 26, OPC_LD = 067 << 26,
     OPC_SC = 070 << 26, OPC_SCD = 074 << 26, OPC_SD = 077 << 26,
+    OPC_LWC1 = 061 << 26, OPC_LDC1 = 065 << 26, OPC_SWC1 = 071 << 26, OPC_SDC1 = 075 << 26,
 };
 
 /* SPECIAL function field (bits 5..0), table A-3. */
@@ -223,6 +224,67 @@ void mips_jr(struct mips_buf *b, int rs);
 void mips_jalr(struct mips_buf *b, int rs);                    /* ra = return address */
 void mips_j(struct mips_buf *b, uint64_t target);             /* same 256 MiB region only */
 void mips_teq(struct mips_buf *b, int rs, int rt);
+
+/*
+ * The FPU (COP1), MIPS64 manual tables A-13..A-16. Under n64 the FPU runs with FR=1: 32 64-bit
+ * registers, any of them holding a single or a double. fd/fs/ft are FPR numbers 0..31, cc a
+ * condition-code number 0..7. c.cond.fmt sets FCSR condition bit cc (bit 23 for cc 0, 24 + cc
+ * otherwise) and raises Invalid for NaN operands only on the signalling conditions (cond >= 8).
+ */
+enum mips_fmt { FMT_S = 020, FMT_D = 021, FMT_W = 024, FMT_L = 025 };
+enum mips_cop1_rs { COP1_MF = 000, COP1_DMF = 001, COP1_CF = 002, COP1_MT = 004, COP1_DMT = 005,
+                    COP1_CT = 006, COP1_BC = 010 };
+enum mips_fpu_fn {
+    FPU_ADD = 000, FPU_SUB = 001, FPU_MUL = 002, FPU_DIV = 003, FPU_SQRT = 004, FPU_ABS = 005,
+    FPU_MOV = 006, FPU_NEG = 007, FPU_TRUNC_L = 011, FPU_TRUNC_W = 015,
+    FPU_CVT_S = 040, FPU_CVT_D = 041, FPU_CVT_W = 044, FPU_CVT_L = 045, FPU_C = 060,
+};
+/* c.cond.fmt conditions (the low 4 bits of the function field). */
+enum mips_fcond {
+    FCOND_F, FCOND_UN, FCOND_EQ, FCOND_UEQ, FCOND_OLT, FCOND_ULT, FCOND_OLE, FCOND_ULE,
+    FCOND_SF, FCOND_NGLE, FCOND_SEQ, FCOND_NGL, FCOND_LT, FCOND_NGE, FCOND_LE, FCOND_NGT,
+};
+/* FCSR (control register 31) fields. */
+enum { FCSR_RM = 3, FCSR_FLAGS_SHIFT = 2, FCSR_CAUSE_SHIFT = 12, FCSR_FS = 1 << 24 };
+
+/* fd = fs op ft in format fmt (add, sub, mul, div); fd = op(fs) for the unary ones. */
+void mips_fop3(struct mips_buf *b, int fmt, int fn, int fd, int fs, int ft);
+void mips_fop2(struct mips_buf *b, int fmt, int fn, int fd, int fs);
+void mips_add_d(struct mips_buf *b, int fd, int fs, int ft);
+void mips_sub_d(struct mips_buf *b, int fd, int fs, int ft);
+void mips_mul_d(struct mips_buf *b, int fd, int fs, int ft);
+void mips_div_d(struct mips_buf *b, int fd, int fs, int ft);
+void mips_sqrt_d(struct mips_buf *b, int fd, int fs);
+void mips_mov_d(struct mips_buf *b, int fd, int fs);
+void mips_add_s(struct mips_buf *b, int fd, int fs, int ft);
+void mips_sub_s(struct mips_buf *b, int fd, int fs, int ft);
+void mips_mul_s(struct mips_buf *b, int fd, int fs, int ft);
+void mips_div_s(struct mips_buf *b, int fd, int fs, int ft);
+void mips_sqrt_s(struct mips_buf *b, int fd, int fs);
+void mips_mov_s(struct mips_buf *b, int fd, int fs);
+/* Conversions: cvt.<to>.<from> and trunc.<to>.<from>, e.g. mips_cvt(b, FMT_D, FMT_W, fd, fs) is
+ * cvt.d.w. */
+void mips_cvt(struct mips_buf *b, int to, int from, int fd, int fs);
+void mips_trunc(struct mips_buf *b, int to, int from, int fd, int fs);
+void mips_c_cond(struct mips_buf *b, int fmt, int cond, int cc, int fs, int ft);
+/* Moves between GPRs and FPRs or FPU control registers: mfc1/mtc1 move the low 32 bits (mfc1
+ * sign-extends), dmfc1/dmtc1 all 64. */
+void mips_mfc1(struct mips_buf *b, int rt, int fs);
+void mips_dmfc1(struct mips_buf *b, int rt, int fs);
+void mips_mtc1(struct mips_buf *b, int rt, int fs);
+void mips_dmtc1(struct mips_buf *b, int rt, int fs);
+void mips_cfc1(struct mips_buf *b, int rt, int fcr);
+void mips_ctc1(struct mips_buf *b, int rt, int fcr);
+void mips_lwc1(struct mips_buf *b, int ft, int base, int16_t off);
+void mips_ldc1(struct mips_buf *b, int ft, int base, int16_t off);
+void mips_swc1(struct mips_buf *b, int ft, int base, int16_t off);
+void mips_sdc1(struct mips_buf *b, int ft, int base, int16_t off);
+/* Branch on FP condition cc true/false (delay slot as for every branch). */
+void mips_bc1t(struct mips_buf *b, int cc, mips_label l);
+void mips_bc1f(struct mips_buf *b, int cc, mips_label l);
+/* movt/movf rd, rs, cc: rd = rs if FP condition cc is true/false (MOVCI, MIPS IV and later). */
+void mips_movt(struct mips_buf *b, int rd, int rs, int cc);
+void mips_movf(struct mips_buf *b, int rd, int rs, int cc);
 
 /* Synthesised sequences. */
 /*
