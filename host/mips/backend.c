@@ -94,6 +94,12 @@ void host_init(void)
     code_start = (uint32_t *)aligned;
     code_end = code_start + CODE_CACHE_BYTES / 4;
     emit_prologue_epilogue();
+    /* FCSR = 0: round to nearest, no FP exception enabled, no flush to zero. Translated code's
+     * inline FPU fast paths (target/i386/sse_fpinline.c) rely on it; threads inherit it, and C code
+     * that changes FCSR (sse_hostfp.c) restores it. */
+#ifdef __mips__
+    __asm__ volatile("ctc1 $0, $31");
+#endif
 }
 
 uint32_t *host_code_ptr(void) { return code_ptr; }

@@ -317,6 +317,18 @@ void gen_pmovmskb(DisasContext *dc, int nbytes, int16_t src, int result);
 const cs_x86_op *dc_mem_operand(const DisasContext *dc);
 /* Moves size bytes between guest memory at addr and env->fpbuf (to_env: guest -> fpbuf). */
 void gen_fpbuf_copy(DisasContext *dc, int addr, int size, bool to_env);
+/* helper(env, dst, src, aux) with constant dst/aux and src a constant or (src_reg >= 0) a register;
+ * its result in `result` unless -1. */
+void gen_sse_call(DisasContext *dc, sse_helper_fn fn, int result, uint32_t dst, int src_reg, uint32_t src,
+                  uint32_t aux);
+/* Inline host-FPU fast paths with the helper as slow path (sse_fpinline.c). src is an env offset,
+ * or addr >= 0 holds the guest address of the memory operand. gen_sse_fp_inline handles scalar
+ * add/sub/mul/div/sqrt (aux as helper_sse_fp takes it) and returns false for anything else;
+ * gen_sse_comis_inline leaves helper_sse_comis's value (eflags, bit 63 = #XM) in result;
+ * gen_sse_cvt_inline does cvtsi2sd of the GPR value and returns false for other conversions. */
+bool gen_sse_fp_inline(DisasContext *dc, uint32_t aux, int16_t dst, int16_t src, int addr);
+void gen_sse_comis_inline(DisasContext *dc, uint32_t aux, int16_t dst, int16_t src, int addr, int result);
+bool gen_sse_cvt_inline(DisasContext *dc, uint32_t aux, int16_t dst, int value);
 /* fn(env, arg, arg2_reg) with a constant arg; its result in `result` unless -1. */
 void gen_fpu_call(DisasContext *dc, fpu_helper_fn fn, int result, uint32_t arg, int arg2_reg);
 #endif

@@ -85,8 +85,7 @@ static void gen_align_check(DisasContext *dc, int addr)
     dc_temp_free(dc, t);
 }
 
-/* Calls helper(env, dst, src, aux) with constant dst/aux and src either constant or a register. */
-static void gen_sse_call(DisasContext *dc, sse_helper_fn fn, int result, uint32_t dst, int src_reg, uint32_t src,
+void gen_sse_call(DisasContext *dc, sse_helper_fn fn, int result, uint32_t dst, int src_reg, uint32_t src,
                          uint32_t aux)
 {
     struct mips_buf *b = dc->b;
@@ -239,27 +238,25 @@ bool x86_translate_sse(DisasContext *dc)
                 gen_mmx_written(dc, in.reg);
             break;
         }
+        if (op->helper == helper_sse_fp && gen_sse_fp_inline(dc, aux, dst, src, in.addr))
+            break;
         /* fall through */
     case SK_OP_RM:
-    case SK_COMIS:
         if (in.mem)
             gen_mem_copy(dc, in.addr, ENV_OFF(fpbuf), op->msize, true, op->flags & SF_ALIGN);
         if (op->kind == SK_OP_RM)
             dst = reg_off(op->rm, in.rm);
         gen_sse_call(dc, op->helper, t, (uint32_t)dst, -1, (uint32_t)src, aux);
-        if (op->kind == SK_COMIS) {
-            int x = dc_temp(dc);
-            mips_dsrl(b, x, t, 63);
-            gen_fpu_exception_if(dc, EXCP_XM, x);
-            flags_set(dc, CC_ALL, CC_OP_EFLAGS, MIPS_ZERO, t, MIPS_ZERO);
-            break;
-        }
         if (op->flags & SF_XM)
             gen_fpu_exception_if(dc, EXCP_XM, t);
         if (op->kind == SK_OP && op->reg == OC_MMX)
             gen_mmx_written(dc, in.reg);
         if (op->kind == SK_OP_RM && op->rm == OC_MMX)
             gen_mmx_written(dc, in.rm);
+        break;
+    case SK_COMIS:
+        gen_sse_comis_inline(dc, aux, dst, src, in.addr, t);
+        flags_set(dc, CC_ALL, CC_OP_EFLAGS, MIPS_ZERO, t, MIPS_ZERO);
         break;
     case SK_GPR_OUT:
         if ((op->arg & 0xff) == SI_PMOVMSKB && op->helper == helper_simd_int) {
@@ -282,6 +279,8 @@ bool x86_translate_sse(DisasContext *dc)
         int v = in.mem ? t : hreg_guest(in.rm);
         if (in.mem)
             gen_ld_off(dc, op->msize == 2 ? MO_16 : MO_32, t, in.addr, 0);
+        if (op->helper == helper_sse_cvt && gen_sse_cvt_inline(dc, aux, dst, v))
+            break;
         gen_sse_call(dc, op->helper, t, (uint32_t)dst, v, 0, aux);
         if (op->flags & SF_XM)
             gen_fpu_exception_if(dc, EXCP_XM, t);
