@@ -329,6 +329,10 @@ void gen_sse_call(DisasContext *dc, sse_helper_fn fn, int result, uint32_t dst, 
 bool gen_sse_fp_inline(DisasContext *dc, uint32_t aux, int16_t dst, int16_t src, int addr);
 void gen_sse_comis_inline(DisasContext *dc, uint32_t aux, int16_t dst, int16_t src, int addr, int result);
 bool gen_sse_cvt_inline(DisasContext *dc, uint32_t aux, int16_t dst, int value);
+/* cvtss2sd/cvtsd2ss (register destination dst), cvt(t)sd2si/cvt(t)ss2si (the sign-extended 32-bit
+ * integer in result); false for the other conversions. */
+bool gen_sse_cvt_xmm_inline(DisasContext *dc, uint32_t aux, int16_t dst, int16_t src, int addr);
+bool gen_sse_cvt_gpr_inline(DisasContext *dc, uint32_t aux, int16_t src, int addr, int result);
 /* fn(env, arg, arg2_reg) with a constant arg; its result in `result` unless -1. */
 void gen_fpu_call(DisasContext *dc, fpu_helper_fn fn, int result, uint32_t arg, int arg2_reg);
 #endif

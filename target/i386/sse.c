@@ -240,6 +240,9 @@ bool x86_translate_sse(DisasContext *dc)
         }
         if (op->helper == helper_sse_fp && gen_sse_fp_inline(dc, aux, dst, src, in.addr))
             break;
+        if (op->helper == helper_sse_cvt && op->reg == OC_XMM && op->rm == OC_XMM &&
+            gen_sse_cvt_xmm_inline(dc, aux, dst, src, in.addr))
+            break;
         /* fall through */
     case SK_OP_RM:
         if (in.mem)
@@ -261,6 +264,10 @@ bool x86_translate_sse(DisasContext *dc)
     case SK_GPR_OUT:
         if ((op->arg & 0xff) == SI_PMOVMSKB && op->helper == helper_simd_int) {
             gen_pmovmskb(dc, (op->arg & SA_XMM) ? 16 : 8, src, t);
+            gen_write_gpr(dc, in.reg, 0, 4, t);
+            break;
+        }
+        if (op->helper == helper_sse_cvt && gen_sse_cvt_gpr_inline(dc, aux, src, in.addr, t)) {
             gen_write_gpr(dc, in.reg, 0, 4, t);
             break;
         }

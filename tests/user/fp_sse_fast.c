@@ -25,7 +25,10 @@ static const uint64_t dvals[] = {
     0x7fdfffffffffffffull, 0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
     0x7ff8000000000123ull, 0xfff8000000000000ull, 0x7ff0000000000001ull, 0x7ff4000000000000ull,
     0x1ff0000000000000ull, 0x2000000000000000ull, 0x5ff0000000000000ull, 0x6000000000000000ull,
-    0x3fe6a09e667f3bcdull, 0x1fefffffffffffffull, 0x2010000000000000ull,
+    0x3fe6a09e667f3bcdull, 0x1fefffffffffffffull, 0x2010000000000000ull, 0x41dfffffffc00000ull,
+    0x41e0000000000000ull, 0xc1e0000000000000ull, 0x41cfffffffffffffull, 0x41d0000000000000ull,
+    0x41dfffffffffffffull, 0x3fe0000000000000ull, 0x4004000000000000ull, 0xc1dfffffffe00000ull,
+    0xc1e0000000100000ull, 0x41cfffffffe00000ull,
 };
 static const uint32_t fvals[] = {
     0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x3fc00000u, 0x40400000u, 0x3eaaaaabu, 0x3f800001u,
@@ -33,6 +36,8 @@ static const uint32_t fvals[] = {
     0x007fffffu, 0x00000001u, 0x80000001u, 0x7f7fffffu, 0xff7fffffu, 0x7f000000u, 0x7effffffu,
     0x7f800000u, 0xff800000u, 0x7fc00000u, 0x7fc00123u, 0xffc00000u, 0x7f800001u, 0x7fa00000u,
     0x1f800000u, 0x20000000u, 0x5f800000u, 0x60000000u, 0x3f3504f3u, 0x1fffffffu, 0x20800000u,
+    0x4effffffu, 0x4f000000u, 0xcf000000u, 0x4e7fffffu, 0x4e800000u, 0x3f000000u, 0x40200000u,
+    0xceffffffu, 0xcf000001u, 0x4e7ffffeu, 0x40400001u, 0x3effffffu, 0x4b000001u, 0x4b7fffffu,
 };
 enum { ND = sizeof dvals / sizeof dvals[0], NF = sizeof fvals / sizeof fvals[0] };
 
@@ -54,65 +59,121 @@ static void on_sigfpe(int sig, siginfo_t *si, void *ctx)
     siglongjmp(jump, 1);
 }
 
-/* One operation: xmm0 = a, then xmm0 = xmm0 op b (b from xmm1 or memory); r = xmm0, mo = MXCSR. */
-#define ARITH_OP(insn, mov, R, A, B)                                                                  \
+/*
+ * One operation on 16-byte operands A (xmm0) and B (xmm1, or memory): R = xmm0 afterwards, or the
+ * integer result, or the arithmetic flags (comis); mo = MXCSR afterwards.
+ */
+struct v128 { uint64_t q[2]; } __attribute__((aligned(16)));
+
+#define XOP(insn)                                                                                     \
     case __COUNTER__ - base:                                                                          \
         if (mem)                                                                                      \
-            __asm__ volatile("ldmxcsr %4\n " mov " %2, %%xmm0\n " insn " %3, %%xmm0\n " mov " %%xmm0, %0\n" \
-                             " stmxcsr %1" : "=m"(R), "=m"(mo) : "m"(A), "m"(B), "m"(mx) : "xmm0");   \
+            __asm__ volatile("ldmxcsr %4\n movups %2, %%xmm0\n " insn " %3, %%xmm0\n movups %%xmm0, %0\n" \
+                             " stmxcsr %1" : "=m"(*r), "=m"(mo) : "m"(*a), "m"(*b), "m"(mx) : "xmm0"); \
         else                                                                                          \
-            __asm__ volatile("ldmxcsr %4\n " mov " %2, %%xmm0\n " mov " %3, %%xmm1\n " insn " %%xmm1, %%xmm0\n" \
-                             " " mov " %%xmm0, %0\n stmxcsr %1"                                       \
-                             : "=m"(R), "=m"(mo) : "m"(A), "m"(B), "m"(mx) : "xmm0", "xmm1");         \
+            __asm__ volatile("ldmxcsr %4\n movups %2, %%xmm0\n movups %3, %%xmm1\n " insn " %%xmm1, %%xmm0\n" \
+                             " movups %%xmm0, %0\n stmxcsr %1"                                        \
+                             : "=m"(*r), "=m"(mo) : "m"(*a), "m"(*b), "m"(mx) : "xmm0", "xmm1");      \
         break;
-#define SD_OP(insn) ARITH_OP(insn, "movsd", r, a, b)
-#define SS_OP(insn) ARITH_OP(insn, "movss", rs, as, bs)
-/* comis: the arithmetic flags as pushf sees them. */
-#define CMP_OP(insn, mov, A, B)                                                                       \
+#define GOP(insn)                                                                                     \
     case __COUNTER__ - base:                                                                          \
         if (mem)                                                                                      \
-            __asm__ volatile("ldmxcsr %4\n " mov " %2, %%xmm0\n " insn " %3, %%xmm0\n pushf\n pop %0\n" \
-                             " stmxcsr %1" : "=r"(fl), "=m"(mo) : "m"(A), "m"(B), "m"(mx) : "xmm0", "cc"); \
+            __asm__ volatile("ldmxcsr %4\n " insn " %3, %0\n stmxcsr %1"                              \
+                             : "=r"(g), "=m"(mo) : "m"(*a), "m"(*b), "m"(mx));                        \
         else                                                                                          \
-            __asm__ volatile("ldmxcsr %4\n " mov " %2, %%xmm0\n " mov " %3, %%xmm1\n " insn " %%xmm1, %%xmm0\n" \
+            __asm__ volatile("ldmxcsr %4\n movups %3, %%xmm1\n " insn " %%xmm1, %0\n stmxcsr %1"      \
+                             : "=r"(g), "=m"(mo) : "m"(*a), "m"(*b), "m"(mx) : "xmm1");               \
+        r->q[0] = g;                                                                                  \
+        break;
+#define COP(insn)                                                                                     \
+    case __COUNTER__ - base:                                                                          \
+        if (mem)                                                                                      \
+            __asm__ volatile("ldmxcsr %4\n movups %2, %%xmm0\n " insn " %3, %%xmm0\n pushf\n pop %0\n" \
+                             " stmxcsr %1" : "=r"(g), "=m"(mo) : "m"(*a), "m"(*b), "m"(mx) : "xmm0", "cc"); \
+        else                                                                                          \
+            __asm__ volatile("ldmxcsr %4\n movups %2, %%xmm0\n movups %3, %%xmm1\n " insn " %%xmm1, %%xmm0\n" \
                              " pushf\n pop %0\n stmxcsr %1"                                           \
-                             : "=r"(fl), "=m"(mo) : "m"(A), "m"(B), "m"(mx) : "xmm0", "xmm1", "cc");  \
-        r = fl & 0x8d5;                                                                               \
+                             : "=r"(g), "=m"(mo) : "m"(*a), "m"(*b), "m"(mx) : "xmm0", "xmm1", "cc");  \
+        r->q[0] = g & 0x8d5;                                                                          \
         break;
 
-enum { OPS = 14 };
-static const char *const op_names[OPS] = {
-    "addsd", "subsd", "mulsd", "divsd", "sqrtsd", "addss", "subss", "mulss", "divss", "sqrtss",
-    "comisd", "ucomisd", "comiss", "ucomiss",
+/* The operations; lane says how operands are built: 'd' a double, 's' a float, 'D' two doubles,
+ * 'S' four floats. */
+static const struct { const char *name; char lane; } ops[] = {
+    { "addsd", 'd' }, { "subsd", 'd' }, { "mulsd", 'd' }, { "divsd", 'd' }, { "sqrtsd", 'd' },
+    { "addss", 's' }, { "subss", 's' }, { "mulss", 's' }, { "divss", 's' }, { "sqrtss", 's' },
+    { "comisd", 'd' }, { "ucomisd", 'd' }, { "comiss", 's' }, { "ucomiss", 's' },
+    { "addpd", 'D' }, { "subpd", 'D' }, { "mulpd", 'D' }, { "divpd", 'D' }, { "sqrtpd", 'D' },
+    { "addps", 'S' }, { "subps", 'S' }, { "mulps", 'S' }, { "divps", 'S' }, { "sqrtps", 'S' },
+    { "minsd", 'd' }, { "maxsd", 'd' }, { "minss", 's' }, { "maxss", 's' },
+    { "cmpeqsd", 'd' }, { "cmpltsd", 'd' }, { "cmplesd", 'd' }, { "cmpunordsd", 'd' },
+    { "cmpneqsd", 'd' }, { "cmpnltsd", 'd' }, { "cmpnlesd", 'd' }, { "cmpordsd", 'd' },
+    { "cmpeqss", 's' }, { "cmpltss", 's' }, { "cmpless", 's' }, { "cmpunordss", 's' },
+    { "cmpneqss", 's' }, { "cmpnltss", 's' }, { "cmpnless", 's' }, { "cmpordss", 's' },
+    { "cvtsd2ss", 'd' }, { "cvtss2sd", 's' },
+    { "cvttsd2si", 'd' }, { "cvtsd2si", 'd' }, { "cvttss2si", 's' }, { "cvtss2si", 's' },
 };
+enum { OPS = sizeof ops / sizeof ops[0], SCALAR_ARITH = 10 };
 
-/* Runs op on (a, b) under mxcsr mx; returns the result bits (or flags) and sets *mxcsr_out. A
- * SIGFPE gives "fault" and the MXCSR the test finds afterwards does not matter. */
+/* Runs operation op under mxcsr mx; a SIGFPE gives fault = 1 (the rest is then zero). */
 #define SSE2 __attribute__((target("sse2")))
 
-static SSE2 uint64_t run(int op, uint64_t a, uint64_t b, uint32_t mx, int mem, uint32_t *mxcsr_out, int *fault)
+static SSE2 void run(int op, const struct v128 *a, const struct v128 *b, uint32_t mx, int mem, struct v128 *r,
+                     uint32_t *mxcsr_out, int *fault)
 {
     enum { base = __COUNTER__ + 1 };
-    volatile uint64_t r = 0;
-    volatile uint32_t rs = 0, as = (uint32_t)a, bs = (uint32_t)b, mo = 0, fl;
+    volatile uint32_t mo = 0;
+    uint32_t g;
     *fault = 0;
+    memset(r, 0, sizeof *r);
     if (sigsetjmp(jump, 1)) {
         uint32_t def = 0x1f80;
         __asm__ volatile("ldmxcsr %0" : : "m"(def));
+        memset(r, 0, sizeof *r);
         *fault = 1;
         *mxcsr_out = 0;
-        return 0;
+        return;
     }
     switch (op) {
-    SD_OP("addsd") SD_OP("subsd") SD_OP("mulsd") SD_OP("divsd") SD_OP("sqrtsd")
-    SS_OP("addss") SS_OP("subss") SS_OP("mulss") SS_OP("divss") SS_OP("sqrtss")
-    CMP_OP("comisd", "movsd", a, b) CMP_OP("ucomisd", "movsd", a, b)
-    CMP_OP("comiss", "movss", as, bs) CMP_OP("ucomiss", "movss", as, bs)
+    XOP("addsd") XOP("subsd") XOP("mulsd") XOP("divsd") XOP("sqrtsd")
+    XOP("addss") XOP("subss") XOP("mulss") XOP("divss") XOP("sqrtss")
+    COP("comisd") COP("ucomisd") COP("comiss") COP("ucomiss")
+    XOP("addpd") XOP("subpd") XOP("mulpd") XOP("divpd") XOP("sqrtpd")
+    XOP("addps") XOP("subps") XOP("mulps") XOP("divps") XOP("sqrtps")
+    XOP("minsd") XOP("maxsd") XOP("minss") XOP("maxss")
+    XOP("cmpeqsd") XOP("cmpltsd") XOP("cmplesd") XOP("cmpunordsd")
+    XOP("cmpneqsd") XOP("cmpnltsd") XOP("cmpnlesd") XOP("cmpordsd")
+    XOP("cmpeqss") XOP("cmpltss") XOP("cmpless") XOP("cmpunordss")
+    XOP("cmpneqss") XOP("cmpnltss") XOP("cmpnless") XOP("cmpordss")
+    XOP("cvtsd2ss") XOP("cvtss2sd")
+    GOP("cvttsd2si") GOP("cvtsd2si") GOP("cvttss2si") GOP("cvtss2si")
     }
     uint32_t def = 0x1f80;
     __asm__ volatile("ldmxcsr %0" : : "m"(def));
     *mxcsr_out = mo;
-    return op >= 5 && op < 10 ? rs : r;
+}
+
+/* Operands for edge values i and j: lane 0 holds value i (A) and j (B); the other lanes of the
+ * packed forms hold other pairs of edge values; scalar forms get recognisable upper lanes. */
+static void operands(int op, int i, int j, struct v128 *a, struct v128 *b)
+{
+    char lane = ops[op].lane;
+    int dbl = lane == 'd' || lane == 'D', n = dbl ? ND : NF;
+    int ia[4] = { i, (i + j + 1) % n, (i * 7 + 3) % n, (j * 5 + i) % n };
+    int ib[4] = { j, (i * 3 + j) % n, (j + 11) % n, (i + 2 * j) % n };
+    a->q[0] = a->q[1] = 0x1234567890abcdefull;
+    b->q[0] = b->q[1] = 0xfedcba0987654321ull;
+    int lanes = lane == 'D' ? 2 : lane == 'S' ? 4 : 1;
+    for (int k = 0; k < lanes; k++) {
+        if (dbl) {
+            a->q[k] = dvals[ia[k]];
+            b->q[k] = dvals[ib[k]];
+        } else {
+            uint32_t *al = (uint32_t *)a->q, *bl = (uint32_t *)b->q;
+            al[k] = fvals[ia[k]];
+            bl[k] = fvals[ib[k]];
+        }
+    }
 }
 
 static uint64_t hash_step(uint64_t h, uint64_t v)
@@ -168,59 +229,67 @@ int main(void)
     sa.sa_flags = SA_SIGINFO | SA_NODEFER;
     sigaction(SIGFPE, &sa, NULL);
 
-    /* Every pair of edge values under the default state with PE clear, then PE set: printed. */
+    /* Every pair of edge values under the default state with PE clear, then PE set: the scalar
+     * arithmetic printed value by value, the others hashed per first operand. */
     for (int op = 0; op < OPS; op++) {
-        int dbl = op < 5 || op == 10 || op == 11;
-        int n = dbl ? ND : NF;
+        int dbl = ops[op].lane == 'd' || ops[op].lane == 'D', n = dbl ? ND : NF;
         for (int m = 0; m < 2; m++) {
             for (int i = 0; i < n; i++) {
-                printf("%s %04x a%02d:", op_names[op], modes[m], i);
+                uint64_t h = 0;
+                printf("%s %04x a%02d:", ops[op].name, modes[m], i);
                 for (int j = 0; j < n; j++) {
+                    struct v128 a, b, r;
                     uint32_t mo;
                     int fault;
-                    uint64_t a = dbl ? dvals[i] : fvals[i], b = dbl ? dvals[j] : fvals[j];
-                    uint64_t r = run(op, a, b, modes[m], j & 1, &mo, &fault);
-                    if (fault)
+                    operands(op, i, j, &a, &b);
+                    run(op, &a, &b, modes[m], j & 1, &r, &mo, &fault);
+                    if (op >= SCALAR_ARITH)
+                        h = hash_step(hash_step(hash_step(h, r.q[0]), r.q[1]), mo | (uint32_t)fault << 31);
+                    else if (fault)
                         printf(" F");
                     else
-                        printf(" %llx/%x", (unsigned long long)r, mo & 0x3f);
+                        printf(" %llx/%x", (unsigned long long)(dbl ? r.q[0] : (uint32_t)r.q[0]), mo & 0x3f);
                 }
+                if (op >= SCALAR_ARITH)
+                    printf(" %016llx", (unsigned long long)h);
                 printf("\n");
             }
         }
     }
-    /* The other states: one hash per operation, operand a and state, over both operand forms. */
+    /* The other states: one hash per operation and state, the operand forms alternating. */
     for (int op = 0; op < OPS; op++) {
-        int dbl = op < 5 || op == 10 || op == 11;
-        int n = dbl ? ND : NF;
+        int dbl = ops[op].lane == 'd' || ops[op].lane == 'D', n = dbl ? ND : NF;
         for (int m = 2; m < NM; m++) {
             uint64_t h = 0;
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
-                    for (int mem = 0; mem < 2; mem++) {
-                        uint32_t mo;
-                        int fault;
-                        uint64_t a = dbl ? dvals[i] : fvals[i], b = dbl ? dvals[j] : fvals[j];
-                        uint64_t r = run(op, a, b, modes[m], mem, &mo, &fault);
-                        h = hash_step(hash_step(h, r), mo | (uint32_t)fault << 31);
-                    }
+                    struct v128 a, b, r;
+                    uint32_t mo;
+                    int fault;
+                    operands(op, i, j, &a, &b);
+                    run(op, &a, &b, modes[m], (i + j) & 1, &r, &mo, &fault);
+                    h = hash_step(hash_step(hash_step(h, r.q[0]), r.q[1]), mo | (uint32_t)fault << 31);
                 }
             }
-            printf("%s %04x: %016llx\n", op_names[op], modes[m], (unsigned long long)h);
+            printf("%s %04x: %016llx\n", ops[op].name, modes[m], (unsigned long long)h);
         }
     }
     /* Random operands near the edges, every state. */
     for (int op = 0; op < OPS; op++) {
-        int dbl = op < 5 || op == 10 || op == 11;
+        int dbl = ops[op].lane == 'd' || ops[op].lane == 'D';
         uint64_t h = 0;
-        for (int k = 0; k < 4000; k++) {
+        for (int k = 0; k < 2000; k++) {
+            struct v128 a, b, r;
             uint32_t mo;
             int fault;
-            uint64_t a = random_operand(dbl), b = random_operand(dbl);
-            uint64_t r = run(op, a, b, modes[k % NM], k & 2, &mo, &fault);
-            h = hash_step(hash_step(h, r), mo | (uint32_t)fault << 31);
+            for (int q = 0; q < 2; q++) {
+                a.q[q] = dbl ? random_operand(1) : random_operand(0) | random_operand(0) << 32;
+                b.q[q] = dbl ? random_operand(1) : random_operand(0) | random_operand(0) << 32;
+            }
+            run(op, &a, &b, modes[k % NM], k & 2, &r, &mo, &fault);
+            h = hash_step(hash_step(hash_step(h, r.q[0]), r.q[1]), mo | (uint32_t)fault << 31);
         }
-        printf("%s random: %016llx\n", op_names[op], (unsigned long long)h);
+        printf("%s random: %016llx\n", ops[op].name, (unsigned long long)h);
     }
     cvt_tests();
     printf("faults: %d\n", faults);
