@@ -148,8 +148,12 @@ uint64_t helper_x87_load(CPUX86State *env, uint64_t fmt, uint64_t unused);
 uint64_t helper_x87_fld_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_store(CPUX86State *env, uint64_t fmt, uint64_t unused);
 uint64_t helper_x87_fst_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
+/* The arithmetic group: helper_x87_arith_* (x87_fast.c) run the common cases themselves and leave
+ * the rest to x87_arith_*_soft (x87_helper.c). */
 uint64_t helper_x87_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused);
+uint64_t x87_arith_mem_soft(CPUX86State *env, uint64_t arg, uint64_t unused);
+uint64_t x87_arith_reg_soft(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_fcomi(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_fcmov(CPUX86State *env, uint64_t arg, uint64_t cond);
 uint64_t helper_x87_fxch(CPUX86State *env, uint64_t arg, uint64_t unused);

@@ -191,27 +191,37 @@ bool x86_translate_x87(DisasContext *dc)
     int size = op->size;
     if (op->kind == XK_ENV_LOAD || op->kind == XK_ENV_STORE)
         size = op16 ? size - 14 : size;         /* 28 -> 14, 108 -> 94 */
-    int t = dc_temp(dc), a2 = dc_temp(dc);
+    /* Temporaries are taken only where used: every one live across the helper call costs a
+     * spill and a reload. */
     switch (op->kind) {
     case XK_LOAD:
         gen_fpbuf_copy(dc, addr, size, true);
+        dc_temp_free(dc, addr);             /* a temporary or a guest register (a no-op then) */
         gen_fpu_call(dc, op->helper, -1, arg, -1);
         break;
-    case XK_ENV_LOAD:
+    case XK_ENV_LOAD: {
         gen_fpbuf_copy(dc, addr, size, true);
+        dc_temp_free(dc, addr);
+        int a2 = dc_temp(dc);
         mips_li(b, a2, op16);
         gen_fpu_call(dc, op->helper, -1, 0, a2);
         break;
-    case XK_ENV_STORE:
+    }
+    case XK_ENV_STORE: {
+        int a2 = dc_temp(dc);
         mips_li(b, a2, op16);
         gen_fpu_call(dc, op->helper, -1, 0, a2);
+        dc_temp_free(dc, a2);
         gen_fpbuf_copy(dc, addr, size, false);
         break;
+    }
     case XK_STORE: {
         mips_label skip = mips_new_label(b);
+        int t = dc_temp(dc);
         gen_fpu_call(dc, op->helper, t, arg, -1);
         mips_bnez(b, t, skip);
         mips_nop(b);
+        dc_temp_free(dc, t);
         gen_fpbuf_copy(dc, addr, size, false);
         if (op->flags & XKF_POP)
             gen_pop(dc);
@@ -221,18 +231,24 @@ bool x86_translate_x87(DisasContext *dc)
     case XK_CALL:
         gen_fpu_call(dc, op->helper, -1, arg, -1);
         break;
-    case XK_FNSTSW_AX:
+    case XK_FNSTSW_AX: {
+        int t = dc_temp(dc);
         gen_fpu_call(dc, op->helper, t, 0, -1);
         gen_write_gpr(dc, R_EAX, 0, 2, t);
         break;
-    case XK_FCOMI:
+    }
+    case XK_FCOMI: {
+        int t = dc_temp(dc);
         gen_fpu_call(dc, op->helper, t, arg, -1);
         flags_set(dc, CC_ALL, CC_OP_EFLAGS, MIPS_ZERO, t, MIPS_ZERO);
         break;
-    case XK_FCMOV:
+    }
+    case XK_FCMOV: {
+        int a2 = dc_temp(dc);
         flags_emit_cond(dc, op->arg2, a2);
         gen_fpu_call(dc, op->helper, -1, arg, a2);
         break;
+    }
     default:        /* XK_WAIT, XK_NOP: the check above was all */
         break;
     }

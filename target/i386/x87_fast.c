@@ -14,13 +14,15 @@
 
 typedef unsigned __int128 u128;
 
-static bool normal(const fx80 *v)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+ALWAYS_INLINE bool normal(const fx80 *v)
 {
     return (uint16_t)((v->se & 0x7fff) - 1) < 0x7ffe && (v->sig >> 63);
 }
 
 /* Rounds hi:lo (value hi.lo * 2^(e - bias - 63)) to prec bits by rc; false if out of range. */
-static bool round_pack(CPUX86State *env, bool sign, int32_t e, uint64_t hi, uint64_t lo, fx80 *out, bool *up)
+ALWAYS_INLINE bool round_pack(CPUX86State *env, bool sign, int32_t e, uint64_t hi, uint64_t lo, fx80 *out, bool *up)
 {
     static const uint8_t precs[4] = { 24, 64, 53, 64 };
     int prec = precs[(env->fpuc >> 8) & 3], rc = (env->fpuc >> 10) & 3;
@@ -64,7 +66,7 @@ static bool round_pack(CPUX86State *env, bool sign, int32_t e, uint64_t hi, uint
     return true;
 }
 
-bool x87_fast_arith(CPUX86State *env, int op, const fx80 *x, const fx80 *y, fx80 *out, bool *up)
+ALWAYS_INLINE bool fast_arith(CPUX86State *env, int op, const fx80 *x, const fx80 *y, fx80 *out, bool *up)
 {
     if (!normal(x) || !normal(y))
         return false;
@@ -147,8 +149,13 @@ bool x87_fast_arith(CPUX86State *env, int op, const fx80 *x, const fx80 *y, fx80
     return round_pack(env, sa, e, hi, lo, out, up);
 }
 
+bool x87_fast_arith(CPUX86State *env, int op, const fx80 *x, const fx80 *y, fx80 *out, bool *up)
+{
+    return fast_arith(env, op, x, y, out, up);
+}
+
 /* A normal float or double as an 80-bit value (exact). */
-bool x87_fast_from_ieee(uint64_t bits, bool dbl, fx80 *out)
+ALWAYS_INLINE bool from_ieee(uint64_t bits, bool dbl, fx80 *out)
 {
     int fbits = dbl ? 52 : 23, bias = dbl ? 1023 : 127;
     uint32_t emax = dbl ? 0x7ff : 0xff;
@@ -158,6 +165,11 @@ bool x87_fast_from_ieee(uint64_t bits, bool dbl, fx80 *out)
     out->sig = 1ull << 63 | (bits & ((1ull << fbits) - 1)) << (63 - fbits);
     out->se = (uint16_t)((bits >> (fbits + (dbl ? 11 : 8)) & 1) << 15 | (e - bias + X80_BIAS));
     return true;
+}
+
+bool x87_fast_from_ieee(uint64_t bits, bool dbl, fx80 *out)
+{
+    return from_ieee(bits, dbl, out);
 }
 
 /* A normal 80-bit value rounded to a normal float or double by RC (fst m32/m64). */
@@ -194,4 +206,57 @@ bool x87_fast_to_ieee(CPUX86State *env, const fx80 *v, bool dbl, uint64_t *bits,
     *up = inc;
     *bits = (uint64_t)sign << (dbl ? 63 : 31) | (uint64_t)e << fbits | (sig & ((1ull << fbits) - 1));
     return true;
+}
+
+/*
+ * The arithmetic helpers' entry points: fadd/fmul/fsub/fsubr of two full registers, or of ST(0)
+ * and a float/double memory operand, straight through the code above in one flat function (no
+ * frame, no unpacking); anything else, or whatever the fast arithmetic refuses, tail-calls the
+ * general helper, which starts from scratch (nothing was changed). Arithmetic keeps C0, C2 and
+ * C3 and sets C1 to "rounded up" (SDM vol. 1, 8.1.3.1).
+ */
+ALWAYS_INLINE void commit(CPUX86State *env, fx80 *dst, fx80 r, bool up)
+{
+    dst->sig = r.sig;
+    dst->se = r.se;
+    env->fpus = (uint16_t)((env->fpus & ~FSW_C1) | (up ? FSW_C1 : 0));
+}
+
+uint64_t helper_x87_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused)
+{
+    /* With ST(i) as destination the reversed forms swap operands (SDM vol. 2, FSUBR). */
+    static const int8_t to_sti[8] = { XO_ADD, XO_MUL, -1, -1, XO_SUBR, XO_SUB, -1, -1 };
+    static const int8_t to_st0[8] = { XO_ADD, XO_MUL, -1, -1, XO_SUB, XO_SUBR, -1, -1 };
+    int op = (arg & XA_TO_STI ? to_sti : to_st0)[arg & 7];
+    unsigned p0 = env->fpstt & 7, pi = (p0 + (arg >> 3)) & 7;
+    if (op >= 0 && !env->fptag_empty[p0] && !env->fptag_empty[pi]) {
+        unsigned pd = arg & XA_TO_STI ? pi : p0, ps = arg & XA_TO_STI ? p0 : pi;
+        fx80 r;
+        bool up;
+        if (fast_arith(env, op, &env->fpregs[pd], &env->fpregs[ps], &r, &up)) {
+            commit(env, &env->fpregs[pd], r, up);
+            if (arg & XA_POP) {
+                env->fptag_empty[p0] = 1;
+                env->fpstt = (p0 + 1) & 7;
+            }
+            return 0;
+        }
+    }
+    return x87_arith_reg_soft(env, arg, unused);
+}
+
+uint64_t helper_x87_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused)
+{
+    static const int8_t fast_op[8] = { XO_ADD, XO_MUL, -1, -1, XO_SUB, XO_SUBR, -1, -1 };
+    int op = fast_op[arg & 7], fmt = (int)(arg >> 3);
+    unsigned p0 = env->fpstt & 7;
+    fx80 m, r;
+    bool up;
+    if (op >= 0 && (fmt == XF_F64 || fmt == XF_F32) && !env->fptag_empty[p0] &&
+        from_ieee(fmt == XF_F64 ? env->fpbuf[0].q[0] : env->fpbuf[0].l[0], fmt == XF_F64, &m) &&
+        fast_arith(env, op, &env->fpregs[p0], &m, &r, &up)) {
+        commit(env, &env->fpregs[p0], r, up);
+        return 0;
+    }
+    return x87_arith_mem_soft(env, arg, unused);
 }
