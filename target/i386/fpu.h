@@ -148,12 +148,12 @@ uint64_t helper_x87_load(CPUX86State *env, uint64_t fmt, uint64_t unused);
 uint64_t helper_x87_fld_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_store(CPUX86State *env, uint64_t fmt, uint64_t unused);
 uint64_t helper_x87_fst_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
-/* The arithmetic group: helper_x87_arith_* (x87_fast.c) run the common cases themselves and leave
- * the rest to x87_arith_*_soft (x87_helper.c). */
 uint64_t helper_x87_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused);
-uint64_t x87_arith_mem_soft(CPUX86State *env, uint64_t arg, uint64_t unused);
-uint64_t x87_arith_reg_soft(CPUX86State *env, uint64_t arg, uint64_t unused);
+/* Leaf fast paths of those two (x87_fast.c), same arguments: 1 if they did the instruction, 0 if
+ * the general helper must (nothing changed then). */
+uint64_t x87_fast_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused);
+uint64_t x87_fast_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_fcomi(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_fcmov(CPUX86State *env, uint64_t arg, uint64_t cond);
 uint64_t helper_x87_fxch(CPUX86State *env, uint64_t arg, uint64_t unused);
@@ -205,6 +205,8 @@ struct x87_op {
 };
 /* The row for escape opcode D8..DF with this modrm byte (mod = 3: register forms). */
 const struct x87_op *x87_decode(uint8_t opcode, uint8_t modrm);
+/* The leaf fast path translated code calls first for a helper, or NULL (x87_fast.c). */
+fpu_helper_fn x87_fast_entry(fpu_helper_fn helper);
 
 /* --- MMX, SSE, SSE2 (sse_table.c, sse_helper.c, mmx_helper.c) --- */
 

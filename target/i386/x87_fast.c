@@ -24,9 +24,9 @@ ALWAYS_INLINE bool normal(const fx80 *v)
 /* Rounds hi:lo (value hi.lo * 2^(e - bias - 63)) to prec bits by rc; false if out of range. */
 ALWAYS_INLINE bool round_pack(CPUX86State *env, bool sign, int32_t e, uint64_t hi, uint64_t lo, fx80 *out, bool *up)
 {
-    static const uint8_t precs[4] = { 24, 64, 53, 64 };
-    int prec = precs[(env->fpuc >> 8) & 3], rc = (env->fpuc >> 10) & 3;
-    int shift = 64 - prec;
+    /* 64 - precision for PC = 0..3 (24, 64, 53, 64 bits), one byte each: no table in memory,
+     * so the leaf entry points below need no gp. */
+    int shift = (int)((0x000b0028u >> (8 * ((env->fpuc >> 8) & 3))) & 0xff), rc = (env->fpuc >> 10) & 3;
     uint64_t mask = shift ? (1ull << shift) - 1 : 0, rem = hi & mask;
     bool inexact, above, tie, inc;
     if (shift) {
@@ -209,11 +209,12 @@ bool x87_fast_to_ieee(CPUX86State *env, const fx80 *v, bool dbl, uint64_t *bits,
 }
 
 /*
- * The arithmetic helpers' entry points: fadd/fmul/fsub/fsubr of two full registers, or of ST(0)
- * and a float/double memory operand, straight through the code above in one flat function (no
- * frame, no unpacking); anything else, or whatever the fast arithmetic refuses, tail-calls the
- * general helper, which starts from scratch (nothing was changed). Arithmetic keeps C0, C2 and
- * C3 and sets C1 to "rounded up" (SDM vol. 1, 8.1.3.1).
+ * Leaf entry points translated code calls before the general helpers: fadd/fmul/fsub/fsubr of two
+ * full registers, or of ST(0) and a float/double memory operand, straight through the code above
+ * in one flat function (no frame, no unpacking). They return 1 when done; 0 when anything else
+ * is involved or the fast arithmetic refuses, having changed nothing, and translated code then
+ * calls the general helper. Arithmetic keeps C0, C2 and C3 and sets C1 to "rounded up" (SDM
+ * vol. 1, 8.1.3.1).
  */
 ALWAYS_INLINE void commit(CPUX86State *env, fx80 *dst, fx80 r, bool up)
 {
@@ -222,41 +223,54 @@ ALWAYS_INLINE void commit(CPUX86State *env, fx80 *dst, fx80 r, bool up)
     env->fpus = (uint16_t)((env->fpus & ~FSW_C1) | (up ? FSW_C1 : 0));
 }
 
-uint64_t helper_x87_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused)
+/* Operation numbers packed 4 bits each, indexed by modrm.reg (15: not a fast operation). With
+ * ST(i) as destination the reversed forms swap operands (SDM vol. 2, FSUBR). */
+enum { NOT_FAST = 15 };
+#define OP_MAP(o0, o1, o4, o5) \
+    ((uint32_t)(o0) | (uint32_t)(o1) << 4 | 0xffu << 8 | (uint32_t)(o4) << 16 | (uint32_t)(o5) << 20 | 0xffu << 24)
+static const uint32_t to_st0_ops = OP_MAP(XO_ADD, XO_MUL, XO_SUB, XO_SUBR);
+static const uint32_t to_sti_ops = OP_MAP(XO_ADD, XO_MUL, XO_SUBR, XO_SUB);
+
+uint64_t x87_fast_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused)
 {
-    /* With ST(i) as destination the reversed forms swap operands (SDM vol. 2, FSUBR). */
-    static const int8_t to_sti[8] = { XO_ADD, XO_MUL, -1, -1, XO_SUBR, XO_SUB, -1, -1 };
-    static const int8_t to_st0[8] = { XO_ADD, XO_MUL, -1, -1, XO_SUB, XO_SUBR, -1, -1 };
-    int op = (arg & XA_TO_STI ? to_sti : to_st0)[arg & 7];
+    (void)unused;
+    int op = (int)(((arg & XA_TO_STI ? to_sti_ops : to_st0_ops) >> (4 * (arg & 7))) & 15);
     unsigned p0 = env->fpstt & 7, pi = (p0 + (arg >> 3)) & 7;
-    if (op >= 0 && !env->fptag_empty[p0] && !env->fptag_empty[pi]) {
-        unsigned pd = arg & XA_TO_STI ? pi : p0, ps = arg & XA_TO_STI ? p0 : pi;
-        fx80 r;
-        bool up;
-        if (fast_arith(env, op, &env->fpregs[pd], &env->fpregs[ps], &r, &up)) {
-            commit(env, &env->fpregs[pd], r, up);
-            if (arg & XA_POP) {
-                env->fptag_empty[p0] = 1;
-                env->fpstt = (p0 + 1) & 7;
-            }
-            return 0;
-        }
+    if (op == NOT_FAST || env->fptag_empty[p0] || env->fptag_empty[pi])
+        return 0;
+    unsigned pd = arg & XA_TO_STI ? pi : p0, ps = arg & XA_TO_STI ? p0 : pi;
+    fx80 r;
+    bool up;
+    if (!fast_arith(env, op, &env->fpregs[pd], &env->fpregs[ps], &r, &up))
+        return 0;
+    commit(env, &env->fpregs[pd], r, up);
+    if (arg & XA_POP) {
+        env->fptag_empty[p0] = 1;
+        env->fpstt = (p0 + 1) & 7;
     }
-    return x87_arith_reg_soft(env, arg, unused);
+    return 1;
 }
 
-uint64_t helper_x87_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused)
+uint64_t x87_fast_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused)
 {
-    static const int8_t fast_op[8] = { XO_ADD, XO_MUL, -1, -1, XO_SUB, XO_SUBR, -1, -1 };
-    int op = fast_op[arg & 7], fmt = (int)(arg >> 3);
+    (void)unused;
+    int op = (int)((to_st0_ops >> (4 * (arg & 7))) & 15), fmt = (int)(arg >> 3);
     unsigned p0 = env->fpstt & 7;
     fx80 m, r;
     bool up;
-    if (op >= 0 && (fmt == XF_F64 || fmt == XF_F32) && !env->fptag_empty[p0] &&
-        from_ieee(fmt == XF_F64 ? env->fpbuf[0].q[0] : env->fpbuf[0].l[0], fmt == XF_F64, &m) &&
-        fast_arith(env, op, &env->fpregs[p0], &m, &r, &up)) {
-        commit(env, &env->fpregs[p0], r, up);
+    if (op == NOT_FAST || (fmt != XF_F64 && fmt != XF_F32) || env->fptag_empty[p0] ||
+        !from_ieee(fmt == XF_F64 ? env->fpbuf[0].q[0] : env->fpbuf[0].l[0], fmt == XF_F64, &m) ||
+        !fast_arith(env, op, &env->fpregs[p0], &m, &r, &up))
         return 0;
-    }
-    return x87_arith_mem_soft(env, arg, unused);
+    commit(env, &env->fpregs[p0], r, up);
+    return 1;
+}
+
+fpu_helper_fn x87_fast_entry(fpu_helper_fn helper)
+{
+    if (helper == helper_x87_arith_reg)
+        return x87_fast_arith_reg;
+    if (helper == helper_x87_arith_mem)
+        return x87_fast_arith_mem;
+    return NULL;
 }

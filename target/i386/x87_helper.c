@@ -351,7 +351,7 @@ static bool compare_st0(CPUX86State *env, int i, const sf_val *mem, bool quiet)
 
 /* D8 /r and DA/DC/DE memory forms: ST(0) = ST(0) op m (op = modrm.reg: add mul com comp sub
  * subr div divr), arg = op | fmt << 3. fcomp pops. */
-uint64_t x87_arith_mem_soft(CPUX86State *env, uint64_t arg, uint64_t unused)
+uint64_t helper_x87_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused)
 {
     (void)unused;
     int op = arg & 7, fmt = (int)(arg >> 3);
@@ -369,7 +369,7 @@ uint64_t x87_arith_mem_soft(CPUX86State *env, uint64_t arg, uint64_t unused)
 
 /* Register forms: arg = op | i << 3 | XA_TO_STI (dest ST(i), source ST(0)) | XA_POP | XA_POP2
  * | XA_QUIET (fucom). */
-uint64_t x87_arith_reg_soft(CPUX86State *env, uint64_t arg, uint64_t unused)
+uint64_t helper_x87_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused)
 {
     (void)unused;
     int op = arg & 7, i = (arg >> 3) & 7;

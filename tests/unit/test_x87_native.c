@@ -171,10 +171,13 @@ static uint64_t run_xqm(CPUX86State *env, uint8_t opcode, uint8_t modrm, uint8_t
     const struct x87_op *op = x87_decode(opcode, modrm);
     uint64_t arg = op->arg | ((op->flags & XKF_STI) ? (modrm & 7u) << 3 : 0);
     cpu_set_eflags(env, (uint32_t)flags, CC_ALL);
+    /* x87.c calls the leaf fast path first where there is one, the helper only if it declines. */
+    fpu_helper_fn fast = x87_fast_entry(op->helper);
     switch (op->kind) {
     case XK_LOAD:
         memcpy(env->fpbuf, mem, op->size);
-        op->helper(env, arg, 0);
+        if (!fast || !fast(env, arg, 0))
+            op->helper(env, arg, 0);
         break;
     case XK_STORE:
         if (!op->helper(env, arg, 0)) {
@@ -184,7 +187,8 @@ static uint64_t run_xqm(CPUX86State *env, uint8_t opcode, uint8_t modrm, uint8_t
         }
         break;
     case XK_CALL:
-        op->helper(env, arg, 0);
+        if (!fast || !fast(env, arg, 0))
+            op->helper(env, arg, 0);
         break;
     case XK_ENV_LOAD:
         memcpy(env->fpbuf, mem, op->size);
