@@ -133,22 +133,24 @@ void gen_fpu_call(DisasContext *dc, fpu_helper_fn fn, int result, uint32_t arg, 
     dc_temp_free(dc, a);
 }
 
-/* helper(arg), first through its leaf fast path if it has one (x87_fast_entry): the general
- * helper runs only when that returns 0. */
-static void gen_fpu_call_fast_first(DisasContext *dc, fpu_helper_fn helper, uint32_t arg)
+/* result = helper(arg) (result -1: none), first through its leaf fast path if it has one
+ * (x87_fast_entry): the general helper runs only when that declines (X87_FAST_DECLINED, the only
+ * negative value either returns). */
+static void gen_fpu_call_fast_first(DisasContext *dc, fpu_helper_fn helper, uint32_t arg, int result)
 {
     fpu_helper_fn fast = x87_fast_entry(helper);
     if (!fast) {
-        gen_fpu_call(dc, helper, -1, arg, -1);
+        gen_fpu_call(dc, helper, result, arg, -1);
         return;
     }
     mips_label done = mips_new_label(dc->b);
-    int t = dc_temp(dc);
+    int t = result >= 0 ? result : dc_temp(dc);
     gen_fpu_call(dc, fast, t, arg, -1);
-    mips_bnez(dc->b, t, done);
+    mips_bgez(dc->b, t, done);
     mips_nop(dc->b);
-    dc_temp_free(dc, t);
-    gen_fpu_call(dc, helper, -1, arg, -1);
+    if (result < 0)
+        dc_temp_free(dc, t);
+    gen_fpu_call(dc, helper, result, arg, -1);
     mips_bind_label(dc->b, done);
 }
 
@@ -216,7 +218,7 @@ bool x86_translate_x87(DisasContext *dc)
     case XK_LOAD:
         gen_fpbuf_copy(dc, addr, size, true);
         dc_temp_free(dc, addr);             /* a temporary or a guest register (a no-op then) */
-        gen_fpu_call_fast_first(dc, op->helper, arg);
+        gen_fpu_call_fast_first(dc, op->helper, arg, -1);
         break;
     case XK_ENV_LOAD: {
         gen_fpbuf_copy(dc, addr, size, true);
@@ -248,7 +250,7 @@ bool x86_translate_x87(DisasContext *dc)
         break;
     }
     case XK_CALL:
-        gen_fpu_call_fast_first(dc, op->helper, arg);
+        gen_fpu_call_fast_first(dc, op->helper, arg, -1);
         break;
     case XK_FNSTSW_AX: {
         int t = dc_temp(dc);
@@ -258,7 +260,7 @@ bool x86_translate_x87(DisasContext *dc)
     }
     case XK_FCOMI: {
         int t = dc_temp(dc);
-        gen_fpu_call(dc, op->helper, t, arg, -1);
+        gen_fpu_call_fast_first(dc, op->helper, arg, t);
         flags_set(dc, CC_ALL, CC_OP_EFLAGS, MIPS_ZERO, t, MIPS_ZERO);
         break;
     }

@@ -211,11 +211,18 @@ bool x87_fast_to_ieee(CPUX86State *env, const fx80 *v, bool dbl, uint64_t *bits,
 /*
  * Leaf entry points translated code calls before the general helpers: fadd/fmul/fsub/fsubr of two
  * full registers, or of ST(0) and a float/double memory operand, straight through the code above
- * in one flat function (no frame, no unpacking). They return 1 when done; 0 when anything else
- * is involved or the fast arithmetic refuses, having changed nothing, and translated code then
- * calls the general helper. Arithmetic keeps C0, C2 and C3 and sets C1 to "rounded up" (SDM
- * vol. 1, 8.1.3.1).
+ * in one flat function (no frame, no unpacking), and fcomi/fucomi(p) of two normal numbers. They
+ * return what the general helper would (0, or fcomi's eflags) when done; X87_FAST_DECLINED when
+ * anything else is involved or the fast arithmetic refuses, having changed nothing, and
+ * translated code then calls the general helper. Arithmetic keeps C0, C2 and C3 and sets C1 to
+ * "rounded up" (SDM vol. 1, 8.1.3.1).
  */
+ALWAYS_INLINE void pop(CPUX86State *env, unsigned top)
+{
+    env->fptag_empty[top] = 1;
+    env->fpstt = (top + 1) & 7;
+}
+
 ALWAYS_INLINE void commit(CPUX86State *env, fx80 *dst, fx80 r, bool up)
 {
     dst->sig = r.sig;
@@ -237,18 +244,16 @@ uint64_t x87_fast_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused)
     int op = (int)(((arg & XA_TO_STI ? to_sti_ops : to_st0_ops) >> (4 * (arg & 7))) & 15);
     unsigned p0 = env->fpstt & 7, pi = (p0 + (arg >> 3)) & 7;
     if (op == NOT_FAST || env->fptag_empty[p0] || env->fptag_empty[pi])
-        return 0;
+        return X87_FAST_DECLINED;
     unsigned pd = arg & XA_TO_STI ? pi : p0, ps = arg & XA_TO_STI ? p0 : pi;
     fx80 r;
     bool up;
     if (!fast_arith(env, op, &env->fpregs[pd], &env->fpregs[ps], &r, &up))
-        return 0;
+        return X87_FAST_DECLINED;
     commit(env, &env->fpregs[pd], r, up);
-    if (arg & XA_POP) {
-        env->fptag_empty[p0] = 1;
-        env->fpstt = (p0 + 1) & 7;
-    }
-    return 1;
+    if (arg & XA_POP)
+        pop(env, p0);
+    return 0;
 }
 
 uint64_t x87_fast_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused)
@@ -261,9 +266,33 @@ uint64_t x87_fast_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused)
     if (op == NOT_FAST || (fmt != XF_F64 && fmt != XF_F32) || env->fptag_empty[p0] ||
         !from_ieee(fmt == XF_F64 ? env->fpbuf[0].q[0] : env->fpbuf[0].l[0], fmt == XF_F64, &m) ||
         !fast_arith(env, op, &env->fpregs[p0], &m, &r, &up))
-        return 0;
+        return X87_FAST_DECLINED;
     commit(env, &env->fpregs[p0], r, up);
-    return 1;
+    return 0;
+}
+
+/* fcomi/fcomip/fucomi/fucomip of two normal numbers: no exception is possible (IE needs a NaN or
+ * an unsupported encoding, DE a denormal), so only ZF and CF, the pop, and C1 kept. Normal
+ * numbers of one sign are ordered by (exponent, significand) as one unsigned 80-bit number. */
+uint64_t x87_fast_fcomi(CPUX86State *env, uint64_t arg, uint64_t unused)
+{
+    (void)unused;
+    unsigned p0 = env->fpstt & 7, pi = (p0 + (arg >> 3)) & 7;
+    const fx80 *a = &env->fpregs[p0], *b = &env->fpregs[pi];
+    if (env->fptag_empty[p0] || env->fptag_empty[pi] || !normal(a) || !normal(b))
+        return X87_FAST_DECLINED;
+    bool sa = a->se >> 15, sb = b->se >> 15;
+    unsigned ea = a->se & 0x7fff, eb = b->se & 0x7fff;
+    uint64_t flags;
+    if (ea == eb && a->sig == b->sig && sa == sb)
+        flags = CC_Z;
+    else if (sa != sb)
+        flags = sa ? CC_C : 0;
+    else
+        flags = ((ea < eb || (ea == eb && a->sig < b->sig)) != sa) ? CC_C : 0;
+    if (arg & XA_POP)
+        pop(env, p0);
+    return flags;
 }
 
 fpu_helper_fn x87_fast_entry(fpu_helper_fn helper)
@@ -272,5 +301,7 @@ fpu_helper_fn x87_fast_entry(fpu_helper_fn helper)
         return x87_fast_arith_reg;
     if (helper == helper_x87_arith_mem)
         return x87_fast_arith_mem;
+    if (helper == helper_x87_fcomi)
+        return x87_fast_fcomi;
     return NULL;
 }

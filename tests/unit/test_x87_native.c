@@ -176,7 +176,7 @@ static uint64_t run_xqm(CPUX86State *env, uint8_t opcode, uint8_t modrm, uint8_t
     switch (op->kind) {
     case XK_LOAD:
         memcpy(env->fpbuf, mem, op->size);
-        if (!fast || !fast(env, arg, 0))
+        if (!fast || fast(env, arg, 0) == X87_FAST_DECLINED)
             op->helper(env, arg, 0);
         break;
     case XK_STORE:
@@ -187,7 +187,7 @@ static uint64_t run_xqm(CPUX86State *env, uint8_t opcode, uint8_t modrm, uint8_t
         }
         break;
     case XK_CALL:
-        if (!fast || !fast(env, arg, 0))
+        if (!fast || fast(env, arg, 0) == X87_FAST_DECLINED)
             op->helper(env, arg, 0);
         break;
     case XK_ENV_LOAD:
@@ -202,7 +202,9 @@ static uint64_t run_xqm(CPUX86State *env, uint8_t opcode, uint8_t modrm, uint8_t
         *ax = (*ax & 0xffff0000u) | (uint16_t)op->helper(env, 0, 0);
         break;
     case XK_FCOMI: {
-        uint64_t f = op->helper(env, arg, 0);
+        uint64_t f = fast ? fast(env, arg, 0) : X87_FAST_DECLINED;
+        if (f == X87_FAST_DECLINED)
+            f = op->helper(env, arg, 0);
         cpu_set_eflags(env, (uint32_t)f, CC_ALL);
         break;
     }
