@@ -150,13 +150,17 @@ uint64_t helper_x87_store(CPUX86State *env, uint64_t fmt, uint64_t unused);
 uint64_t helper_x87_fst_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused);
-/* Leaf fast paths of those two and of helper_x87_fcomi (x87_fast.c), same arguments: the helper's
+/* Leaf fast paths of those two and of helper_x87_fcomi, _fld_sti, _load, _fxch, _fst_sti (x87_fast.c), same arguments: the helper's
  * return value if they did the instruction, X87_FAST_DECLINED if the general helper must (nothing
  * changed then). */
 #define X87_FAST_DECLINED (1ull << 63)
 uint64_t x87_fast_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t x87_fast_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t x87_fast_fcomi(CPUX86State *env, uint64_t arg, uint64_t unused);
+uint64_t x87_fast_fld_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
+uint64_t x87_fast_load(CPUX86State *env, uint64_t fmt, uint64_t unused);
+uint64_t x87_fast_fxch(CPUX86State *env, uint64_t arg, uint64_t unused);
+uint64_t x87_fast_fst_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_fcomi(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_fcmov(CPUX86State *env, uint64_t arg, uint64_t cond);
 uint64_t helper_x87_fxch(CPUX86State *env, uint64_t arg, uint64_t unused);

@@ -295,8 +295,84 @@ uint64_t x87_fast_fcomi(CPUX86State *env, uint64_t arg, uint64_t unused)
     return flags;
 }
 
+/*
+ * The register moves and float/double loads when no stack fault is possible (their source full,
+ * their destination slot free or, for fst, any): the value moves unchanged and C1 is cleared
+ * (SDM vol. 2, FLD, FXCH, FST: "C1 set to 0 if stack underflow occurred", no other exception).
+ */
+ALWAYS_INLINE void push(CPUX86State *env, unsigned slot, uint64_t sig, uint16_t se)
+{
+    env->fpregs[slot].sig = sig;
+    env->fpregs[slot].se = se;
+    env->fptag_empty[slot] = 0;
+    env->fpstt = slot;
+    env->fpus &= (uint16_t)~FSW_C1;
+}
+
+uint64_t x87_fast_fld_sti(CPUX86State *env, uint64_t arg, uint64_t unused)
+{
+    (void)unused;
+    unsigned p0 = env->fpstt & 7, pi = (p0 + (arg >> 3)) & 7, pn = (p0 - 1) & 7;
+    if (env->fptag_empty[pi] || !env->fptag_empty[pn])
+        return X87_FAST_DECLINED;
+    push(env, pn, env->fpregs[pi].sig, env->fpregs[pi].se);
+    return 0;
+}
+
+uint64_t x87_fast_load(CPUX86State *env, uint64_t fmt, uint64_t unused)
+{
+    (void)unused;
+    unsigned pn = (env->fpstt - 1) & 7;
+    fx80 v;
+    if ((fmt != XF_F64 && fmt != XF_F32) || !env->fptag_empty[pn] ||
+        !from_ieee(fmt == XF_F64 ? env->fpbuf[0].q[0] : env->fpbuf[0].l[0], fmt == XF_F64, &v))
+        return X87_FAST_DECLINED;
+    push(env, pn, v.sig, v.se);
+    return 0;
+}
+
+uint64_t x87_fast_fxch(CPUX86State *env, uint64_t arg, uint64_t unused)
+{
+    (void)unused;
+    unsigned p0 = env->fpstt & 7, pi = (p0 + (arg >> 3)) & 7;
+    if (env->fptag_empty[p0] || env->fptag_empty[pi])
+        return X87_FAST_DECLINED;
+    fx80 *a = &env->fpregs[p0], *b = &env->fpregs[pi];
+    uint64_t sig = a->sig;
+    uint16_t se = a->se;
+    a->sig = b->sig;
+    a->se = b->se;
+    b->sig = sig;
+    b->se = se;
+    env->fpus &= (uint16_t)~FSW_C1;
+    return 0;
+}
+
+uint64_t x87_fast_fst_sti(CPUX86State *env, uint64_t arg, uint64_t unused)
+{
+    (void)unused;
+    unsigned p0 = env->fpstt & 7, pi = (p0 + (arg >> 3)) & 7;
+    if (env->fptag_empty[p0])
+        return X87_FAST_DECLINED;
+    env->fpregs[pi].sig = env->fpregs[p0].sig;
+    env->fpregs[pi].se = env->fpregs[p0].se;
+    env->fptag_empty[pi] = 0;
+    env->fpus &= (uint16_t)~FSW_C1;
+    if (arg & XA_POP)
+        pop(env, p0);
+    return 0;
+}
+
 fpu_helper_fn x87_fast_entry(fpu_helper_fn helper)
 {
+    if (helper == helper_x87_fld_sti)
+        return x87_fast_fld_sti;
+    if (helper == helper_x87_load)
+        return x87_fast_load;
+    if (helper == helper_x87_fxch)
+        return x87_fast_fxch;
+    if (helper == helper_x87_fst_sti)
+        return x87_fast_fst_sti;
     if (helper == helper_x87_arith_reg)
         return x87_fast_arith_reg;
     if (helper == helper_x87_arith_mem)
