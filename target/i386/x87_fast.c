@@ -365,19 +365,15 @@ uint64_t x87_fast_fst_sti(CPUX86State *env, uint64_t arg, uint64_t unused)
 
 fpu_helper_fn x87_fast_entry(fpu_helper_fn helper)
 {
-    if (helper == helper_x87_fld_sti)
-        return x87_fast_fld_sti;
-    if (helper == helper_x87_load)
-        return x87_fast_load;
-    if (helper == helper_x87_fxch)
-        return x87_fast_fxch;
-    if (helper == helper_x87_fst_sti)
-        return x87_fast_fst_sti;
-    if (helper == helper_x87_arith_reg)
-        return x87_fast_arith_reg;
-    if (helper == helper_x87_arith_mem)
-        return x87_fast_arith_mem;
-    if (helper == helper_x87_fcomi)
-        return x87_fast_fcomi;
+    static const struct { fpu_helper_fn helper, fast; } entries[] = {
+        { helper_x87_fld_sti, x87_fast_fld_sti }, { helper_x87_load, x87_fast_load },
+        { helper_x87_fxch, x87_fast_fxch }, { helper_x87_fst_sti, x87_fast_fst_sti },
+        { helper_x87_arith_reg, x87_fast_arith_reg }, { helper_x87_arith_mem, x87_fast_arith_mem },
+        { helper_x87_fcomi, x87_fast_fcomi },
+    };
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+        if (entries[i].helper == helper)
+            return entries[i].fast;
+    }
     return NULL;
 }
