@@ -113,7 +113,7 @@ RUN_MODE=run
 OPTS=()
 while [ $# -gt 0 ]; do
     case $1 in
-    --extra | --faults | --only=* | --skip=* | --avoid=*) OPTS+=("$1") ;;
+    --extra | --faults | --fp | --fp-faults | --fp-trans | --groups=* | --only=* | --skip=* | --avoid=*) OPTS+=("$1") ;;
     --code=*) OPTS+=("--code=$(realpath "${1#--code=}")") ;;
     --check) RUN_MODE=check ;;
     --one) RUN_MODE=one ;;
