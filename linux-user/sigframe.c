@@ -62,13 +62,25 @@ enum {
 #if __has_include("target/i386/fpu.h")
 #include "target/i386/fpu.h"
 
-/* fregs and fx are the two parts of the area: the fsave image and the fxsave image. */
+/*
+ * fregs and fx are the two parts of the area: the fsave image and the fxsave image. As a 64-bit
+ * kernel builds them (the reference machine's; xqm's GDT and %gs follow it too): it saves the
+ * task's state in the 64-bit format, where bytes 12-15 and 20-23 are the upper halves of a 64-bit
+ * FIP and FDP (zero), not FCS and FDS; its fsave image (convert_from_fxsr) carries the current CS
+ * without FOP and the current DS, as no selectors are saved in 64-bit mode.
+ */
+enum { FSAVE_CSSEL = 16, FSAVE_DATASEL = 24, FX_FCS = 12, FX_FDS = 20 };
+
 static void fpu_save(CPUX86State *env, uint8_t *fregs, uint8_t *fx)
 {
     x86_fpu_save_fsave(env, fregs);
+    store_u32(fregs + FSAVE_CSSEL, (uint16_t)env->segs[R_CS].selector);
+    store_u32(fregs + FSAVE_DATASEL, 0xffff0000u | (uint16_t)env->segs[R_DS].selector);
     store_u16(fregs + FSAVE_IMAGE, load_u16(fregs + 4));       /* status: the FSW */
     store_u16(fregs + FSAVE_IMAGE + 2, MAGIC_FXSR);
     x86_fpu_save_fxsave(env, fx);
+    store_u32(fx + FX_FCS, 0);
+    store_u32(fx + FX_FDS, 0);
 }
 
 /*

@@ -195,11 +195,14 @@ run_system() {
     fi
 }
 
-# The differential tester's fixed budget (tests/difftest, `make difftest-check`): seeded random
-# instruction sequences run natively and under xqm, every register, flag and buffer byte compared.
+# The differential tester's fixed budgets (tests/difftest, `make difftest-check`): seeded random
+# instruction sequences run natively and under xqm, every register, flag and buffer byte compared
+# (with --fp also the whole FPU/SSE state). $1: the test's name, the rest: run.sh's arguments.
+DIFFTEST_BUDGETS=("difftest/seed1:1 2000" "difftest/fp:--fp 1 2000" "difftest/fp-faults:--fp-faults 1 600")
 run_difftest() {
-    local name=difftest/seed1 out
-    if out=$(bash "$ROOT/tests/difftest/run.sh" --check 1 2000 2>&1); then
+    local name=$1 out
+    shift
+    if out=$(bash "$ROOT/tests/difftest/run.sh" --check "$@" 2>&1); then
         report "$name" pass "$(printf '%s\n' "$out" | grep -m1 '^PASS' || echo "PASS $name")"
     else
         report "$name" fail "$(printf '%s\n' "$out" | tail -n 20)"
@@ -244,7 +247,12 @@ if [ "${1:-}" = --one ]; then
     script:*) run_script "${2#script:}" ;;
     unit:*) run_unit "${2#unit:}" ;;
     system:*) run_system "${2#system:}" ;;
-    difftest) run_difftest ;;
+    difftest:*)
+        for b in "${DIFFTEST_BUDGETS[@]}"; do
+            # shellcheck disable=SC2086  # the budget's words are run.sh's arguments
+            [ "${b%%:*}" = "${2#difftest:}" ] && run_difftest "${b%%:*}" ${b#*:}
+        done
+        ;;
     esac
     exit 0
 fi
@@ -285,10 +293,11 @@ for elf in "$BUILD"/tests/system/*.elf; do
     items+=("system:$elf")
     names+=("system/$base")
 done
-if [ -x "$BUILD/tests/difftest/dtgen" ] && selected difftest/seed1; then
-    items+=("difftest")
-    names+=("difftest/seed1")
-fi
+for b in "${DIFFTEST_BUDGETS[@]}"; do
+    [ -x "$BUILD/tests/difftest/dtgen" ] && selected "${b%%:*}" || continue
+    items+=("difftest:${b%%:*}")
+    names+=("${b%%:*}")
+done
 if [ -d "$BUILD/tests/unit" ]; then
     while IFS= read -r -d '' bin; do
         base=$(basename "$bin")

@@ -3,25 +3,31 @@
  * same form as insn_table.c, which consults it for ids it has no row for. The rows route each
  * capstone id to its family's translator, which decodes the opcode bytes itself (x87_table.c
  * for the x87, sse_table.c for MMX/SSE/SSE2): encodings without a row there raise #UD whatever
- * their capstone id. The rows carry the eflags each instruction reads and writes for liveness;
- * comiss & co. also "read" them because a #XM leaves them unchanged.
+ * their capstone id. The rows carry the eflags each instruction reads and writes for liveness.
+ * Every instruction that can fault with an FP exception (#MF: every waiting x87 instruction and
+ * every MMX one, with an exception pending; #XM: SSE arithmetic) "reads" all flags: a signal
+ * handler sees eflags as they were before it, so they must have been recorded (the same reason
+ * makes div a reader; found by difftest --fp-faults). Only the no-wait x87 control
+ * instructions (fnstsw & co.) cannot fault so. comiss & co. also read them because a #XM leaves
+ * them unchanged.
  */
 #include "target/i386/internal.h"
 #include "target/i386/fpu.h"
 
-#define X87(id) [id] = { x86_translate_x87, 0, 0, false, false }
+#define X87(id) [id] = { x86_translate_x87, CC_ALL, 0, false, false }
+#define X87_NOWAIT(id) [id] = { x86_translate_x87, 0, 0, false, false }
 #define X87_FLAGS(id, rd, wr) [id] = { x86_translate_x87, rd, wr, false, false }
-#define SSE(id) [id] = { x86_translate_sse, 0, 0, false, false }
+#define SSE(id) [id] = { x86_translate_sse, CC_ALL, 0, false, false }
 #define SSE_FLAGS(id, rd, wr) [id] = { x86_translate_sse, rd, wr, false, false }
 
 static const struct x86_insn_row rows[X86_INS_ENDING] = {
     X87(X86_INS_F2XM1), X87(X86_INS_FABS), X87(X86_INS_FADD), X87(X86_INS_FADDP), X87(X86_INS_FBLD),
     X87(X86_INS_FBSTP), X87(X86_INS_FCHS),
-    X87_FLAGS(X86_INS_FCMOVB, CC_C, 0), X87_FLAGS(X86_INS_FCMOVBE, CC_C | CC_Z, 0),
-    X87_FLAGS(X86_INS_FCMOVE, CC_Z, 0), X87_FLAGS(X86_INS_FCMOVNB, CC_C, 0),
-    X87_FLAGS(X86_INS_FCMOVNBE, CC_C | CC_Z, 0), X87_FLAGS(X86_INS_FCMOVNE, CC_Z, 0),
-    X87_FLAGS(X86_INS_FCMOVNU, CC_P, 0), X87_FLAGS(X86_INS_FCMOVU, CC_P, 0),
-    X87(X86_INS_FCOM), X87_FLAGS(X86_INS_FCOMI, 0, CC_ALL), X87_FLAGS(X86_INS_FCOMIP, 0, CC_ALL),
+    X87_FLAGS(X86_INS_FCMOVB, CC_ALL, 0), X87_FLAGS(X86_INS_FCMOVBE, CC_ALL, 0),
+    X87_FLAGS(X86_INS_FCMOVE, CC_ALL, 0), X87_FLAGS(X86_INS_FCMOVNB, CC_ALL, 0),
+    X87_FLAGS(X86_INS_FCMOVNBE, CC_ALL, 0), X87_FLAGS(X86_INS_FCMOVNE, CC_ALL, 0),
+    X87_FLAGS(X86_INS_FCMOVNU, CC_ALL, 0), X87_FLAGS(X86_INS_FCMOVU, CC_ALL, 0),
+    X87(X86_INS_FCOM), X87_FLAGS(X86_INS_FCOMI, CC_ALL, CC_ALL), X87_FLAGS(X86_INS_FCOMIP, CC_ALL, CC_ALL),
     X87(X86_INS_FCOMP), X87(X86_INS_FCOMPP), X87(X86_INS_FCOS), X87(X86_INS_FDECSTP),
     X87(X86_INS_FDISI8087_NOP), X87(X86_INS_FDIV), X87(X86_INS_FDIVP), X87(X86_INS_FDIVR), X87(X86_INS_FDIVRP),
     X87(X86_INS_FENI8087_NOP), X87(X86_INS_FFREE), X87(X86_INS_FFREEP), X87(X86_INS_FIADD), X87(X86_INS_FICOM),
@@ -29,13 +35,13 @@ static const struct x86_insn_row rows[X86_INS_ENDING] = {
     X87(X86_INS_FINCSTP), X87(X86_INS_FIST), X87(X86_INS_FISTP), X87(X86_INS_FISTTP), X87(X86_INS_FISUB),
     X87(X86_INS_FISUBR), X87(X86_INS_FLD), X87(X86_INS_FLD1), X87(X86_INS_FLDCW), X87(X86_INS_FLDENV),
     X87(X86_INS_FLDL2E), X87(X86_INS_FLDL2T), X87(X86_INS_FLDLG2), X87(X86_INS_FLDLN2), X87(X86_INS_FLDPI),
-    X87(X86_INS_FLDZ), X87(X86_INS_FMUL), X87(X86_INS_FMULP), X87(X86_INS_FNCLEX), X87(X86_INS_FNINIT),
-    X87(X86_INS_FNOP), X87(X86_INS_FNSAVE), X87(X86_INS_FNSTCW), X87(X86_INS_FNSTENV), X87(X86_INS_FNSTSW),
+    X87(X86_INS_FLDZ), X87(X86_INS_FMUL), X87(X86_INS_FMULP), X87_NOWAIT(X86_INS_FNCLEX), X87_NOWAIT(X86_INS_FNINIT),
+    X87(X86_INS_FNOP), X87_NOWAIT(X86_INS_FNSAVE), X87_NOWAIT(X86_INS_FNSTCW), X87_NOWAIT(X86_INS_FNSTENV), X87_NOWAIT(X86_INS_FNSTSW),
     X87(X86_INS_FPATAN), X87(X86_INS_FPREM), X87(X86_INS_FPREM1), X87(X86_INS_FPTAN), X87(X86_INS_FRNDINT),
     X87(X86_INS_FRSTOR), X87(X86_INS_FSCALE), X87(X86_INS_FSETPM), X87(X86_INS_FSIN), X87(X86_INS_FSINCOS),
     X87(X86_INS_FSQRT), X87(X86_INS_FST), X87(X86_INS_FSTP), X87(X86_INS_FSTPNCE), X87(X86_INS_FSUB),
     X87(X86_INS_FSUBP), X87(X86_INS_FSUBR), X87(X86_INS_FSUBRP), X87(X86_INS_FTST), X87(X86_INS_FUCOM),
-    X87_FLAGS(X86_INS_FUCOMI, 0, CC_ALL), X87_FLAGS(X86_INS_FUCOMIP, 0, CC_ALL), X87(X86_INS_FUCOMP),
+    X87_FLAGS(X86_INS_FUCOMI, CC_ALL, CC_ALL), X87_FLAGS(X86_INS_FUCOMIP, CC_ALL, CC_ALL), X87(X86_INS_FUCOMP),
     X87(X86_INS_FUCOMPP), X87(X86_INS_FXAM), X87(X86_INS_FXCH), X87(X86_INS_FXTRACT), X87(X86_INS_FYL2X),
     X87(X86_INS_FYL2XP1), X87(X86_INS_WAIT),
 

@@ -56,6 +56,14 @@ bool x86_is_direct_jcc(const cs_insn *insn)
 /* Flags read and definitely written by one instruction (a shift by CL may write nothing). */
 static void insn_flags(const cs_insn *insn, const struct x86_insn_row *row, uint16_t *read, uint16_t *written)
 {
+    /* SSE2's cmpsd (F2 0F C2) has the string cmpsd's id (string.c) but writes no flag; with its
+     * imm8 it would pass for a string instruction with a static count below, killing live flags.
+     * Like every SSE instruction that can raise #XM it reads them (fpu_table.c). */
+    if (insn->id == X86_INS_CMPSD && insn->detail->x86.opcode[0] == 0x0f) {
+        *read = CC_ALL;
+        *written = 0;
+        return;
+    }
     *read = row->flags_read;
     *written = row->flags_written;
     if (row->may_keep) {

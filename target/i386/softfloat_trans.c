@@ -280,11 +280,15 @@ static bf bf_atan(bf x, bool x_exact, int *tail)
 /*
  * sin and cos of |r| <= pi/4 + a little. *tail_s / *tail_c: the sign of (true - computed) when a
  * result is just its series' first term (tiny r), where it decides directed rounding and C1;
- * +1 otherwise (the error is then far below the rounding point).
+ * +1 otherwise (the error is then far below the rounding point). A result is taken as its first
+ * term when the second is below 2^-70 of it: then no rounding of the 64-bit result depends on
+ * more than the second term's sign, which 128-bit sums could lose (their last bits are not
+ * exact; found by difftest --fp-trans: sin(2^-63 * 1.43...) chopped).
  */
 static void bf_sincos(bf r, bf *s, bf *c, int *tail_s, int *tail_c)
 {
     bf r2 = bf_mul(r, r), ts = r, tc = bf_int(1), ss = BF_ZERO, cc = BF_ZERO;
+    bool s_first = false, c_first = false;
     *tail_s = *tail_c = 1;
     for (int n = 1; n < 80; n += 2) {
         ss = bf_add(ss, ts);
@@ -292,15 +296,19 @@ static void bf_sincos(bf r, bf *s, bf *c, int *tail_s, int *tail_c)
         ts = bf_neg(bf_div_small(bf_mul(ts, r2), (uint64_t)(n + 1) * (uint64_t)(n + 2)));
         tc = bf_neg(bf_div_small(bf_mul(tc, r2), (uint64_t)n * (uint64_t)(n + 1)));
         bool s_done = !ts.m || ts.exp < ss.exp - 130, c_done = !tc.m || tc.exp < cc.exp - 130;
-        if (n == 1 && s_done)
+        if (n == 1 && (!ts.m || ts.exp < ss.exp - 70)) {
+            s_first = true;
             *tail_s = ts.sign ? -1 : 1;
-        if (n == 1 && c_done)
+        }
+        if (n == 1 && (!tc.m || tc.exp < cc.exp - 70)) {
+            c_first = true;
             *tail_c = -1;
+        }
         if (s_done && c_done)
             break;
     }
-    *s = ss;
-    *c = cc;
+    *s = s_first ? r : ss;
+    *c = c_first ? bf_int(1) : cc;
 }
 
 /* --- rounding a bf to the x87 register format --- */
@@ -394,7 +402,8 @@ static void trig(CPUX86State *env, int op)
     sf_val a = sf_unpack_x80(ST(0));
     fx80 r1, r2 = { .sig = 1ull << 63, .se = X80_BIAS };   /* fptan pushes 1.0 */
     if (a.cls == SF_NORMAL && a.exp >= 63) {
-        x87_set_cc(env, FSW_C2, FSW_C2);
+        /* Out of range: C2 set, C1 cleared (reference CPU). */
+        x87_set_cc(env, FSW_C1 | FSW_C2, FSW_C2);
         return;
     }
     x87_set_cc(env, FSW_C2, 0);
@@ -430,9 +439,9 @@ static void trig(CPUX86State *env, int op)
         case XU_FCOS: r1 = bf_round(&e, cos_x, tail_cos); break;
         case XU_FPTAN: r1 = bf_round(&e, bf_div(sin_x, cos_x), 1); break;
         default: {
-            /* fsincos: ST(1) = sin, ST(0) = cos; C1 from the last rounding. */
-            r1 = bf_round(&e, sin_x, tail_sin);
+            /* fsincos: ST(1) = sin, ST(0) = cos; C1 from the sine's rounding (reference CPU). */
             r2 = bf_round(&e, cos_x, tail_cos);
+            r1 = bf_round(&e, sin_x, tail_sin);
             break;
         }
         }
@@ -467,12 +476,50 @@ static void f2xm1(CPUX86State *env)
     } else {
         if (a.denormal)
             e.flags |= SF_DE;
-        bf x = bf_from_val(&a);
-        bool exact = a.exp == 0;       /* x = +-1 */
-        v = bf_round(&e, bf_expm1(bf_mul(x, BF_LN2)), !exact);
+        /* x = -1: exactly -1/2. x = 1: the reference CPU's result lies just below 1 (1 - 1 ulp
+         * when rounding down or to zero, 1 with C1 set otherwise): reproduced. */
+        if (a.exp == 0 && a.sign)
+            v = (fx80){ .sig = 1ull << 63, .se = 0x8000 | (X80_BIAS - 1) };
+        else if (a.exp == 0)
+            v = bf_round(&e, bf_int(1), -1);
+        else
+            v = bf_round(&e, bf_expm1(bf_mul(bf_from_val(&a), BF_LN2)), 1);
         e.flags |= SF_PE;              /* even when exact (reference CPU) */
     }
     finish(env, &e, 0, v, false);
+}
+
+/*
+ * Whether a logarithm lies within 2^-68 (relatively) of an integer *k: the reference CPU's log2
+ * of an operand next to a power of two (the largest normal, 2^64 - 1) comes out as that integer
+ * exactly, its internal precision being a few bits over 64.
+ */
+static bool log_near_int(bf l, int64_t *k)
+{
+    if (!l.m || l.exp < 0 || l.exp > 20)
+        return false;
+    bf a = l;
+    a.sign = false;
+    int64_t t = (int64_t)(a.m >> (127 - a.exp));            /* floor(|l|) */
+    bf frac = bf_sub(a, bf_int(t));
+    if (frac.m && frac.exp >= -1)
+        t++;
+    bf d = bf_sub(a, bf_int(t));
+    if (d.m && d.exp >= a.exp - 68)
+        return false;
+    *k = l.sign ? -t : t;
+    return true;
+}
+
+/* y * k for an integer logarithm k, rounded once; the reference CPU reports PE even when that is
+ * exact, and UE with it when the result is tiny. */
+static fx80 times_int_log(struct sf_env *e, int64_t k, sf_val y)
+{
+    fx80 v = sf_pack_x80_prec(e, sf_mul(e, sf_unpack_x80(x87_from_int(k)), y), 64);
+    e->flags |= SF_PE;
+    if (!(v.se & 0x7fff))
+        e->flags |= SF_UE;
+    return v;
 }
 
 /* fyl2x: ST(1) * log2(ST(0)), pop; fyl2xp1: ST(1) * log2(ST(0) + 1), pop (SDM vol. 2, tables
@@ -544,17 +591,19 @@ static void fyl2x(CPUX86State *env, bool plus1)
     } else {
         if (x.denormal || y.denormal)
             e.flags |= SF_DE;
-        if (!plus1 && x.sig == 1ull << 63) {
-            /* A power of two: log2 is the exponent, and the product is rounded exactly. */
-            sf_val k = sf_unpack_x80(x87_from_int(x.exp));
-            v = sf_pack_x80_prec(&e, sf_mul(&e, k, y), 64);
-            /* The reference CPU reports PE even for exact results, and UE with it when tiny. */
-            e.flags |= SF_PE;
-            if (!(v.se & 0x7fff))
-                e.flags |= SF_UE;
+        /* x (or 1 + x, exact in 128 bits for 2^-63 <= |x| < 2^63) a power of two: log2 is its
+         * exponent. */
+        bf x1 = plus1 && x.exp >= -63 && x.exp <= 62 ? bf_add(bf_from_val(&x), bf_int(1)) : BF_ZERO;
+        bool pow2 = plus1 ? x1.m == (u128)1 << 127 : x.sig == 1ull << 63;
+        if (pow2) {
+            v = times_int_log(&e, plus1 ? x1.exp : x.exp, y);
         } else {
             bf lx = bf_div(plus1 ? bf_log1p(bf_from_val(&x)) : bf_log(bf_from_val(&x)), BF_LN2);
-            v = bf_round(&e, bf_mul(lx, bf_from_val(&y)), 1);
+            int64_t k;
+            if (log_near_int(lx, &k))
+                v = times_int_log(&e, k, y);
+            else
+                v = bf_round(&e, bf_mul(lx, bf_from_val(&y)), 1);
         }
         finish(env, &e, 1, v, true);
         return;

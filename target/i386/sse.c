@@ -306,9 +306,10 @@ bool x86_translate_sse(DisasContext *dc)
         gen_st_off(dc, MO_32, t, in.addr, 0);
         break;
     case SK_FXSAVE:
-        /* Bytes 416..511 are available to software: fxsave leaves them alone. */
+        /* Only bytes 0..287 are written: 288..415 (XMM8-15 in 64-bit mode) are left alone
+         * outside 64-bit mode by the reference CPU, and 416..511 are software's. */
         gen_sse_call(dc, op->helper, -1, 0, -1, 0, 0);
-        gen_fpbuf_copy(dc, in.addr, 416, false);
+        gen_fpbuf_copy(dc, in.addr, 288, false);
         break;
     case SK_FENCE:
         mips_sync(b);

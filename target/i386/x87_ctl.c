@@ -152,6 +152,9 @@ static void load_env(CPUX86State *env, const uint8_t *p, bool op16)
         env->fpcs = (uint16_t)get16(p + 8);
         env->fpdp = get16(p + 10);
         env->fpds = (uint16_t)get16(p + 12);
+        /* The 16-bit protected-mode image has no FOP; the reference CPU then clears it (a later
+         * 32-bit fnstenv stores 0 there; found by the differential tester). */
+        env->fpop = 0;
     } else {
         set_fsw(env, get16(p + 4));
         tw = get16(p + 8);
@@ -236,9 +239,9 @@ uint64_t helper_x87_frstor(CPUX86State *env, uint64_t unused, uint64_t op16)
 
 void x86_fpu_save_fxsave(CPUX86State *env, uint8_t p[512])
 {
-    /* Bytes 416..511 are left alone (available to software); 288..415 (XMM8-15 outside 64-bit
-     * mode) are written as zeros. */
-    memset(p, 0, 416);
+    /* Bytes 288..511 are not fxsave's outside 64-bit mode (the reference CPU leaves them alone;
+     * fxsave in translated code copies 0..287 to memory, signal frames have zeros there). */
+    memset(p, 0, 288);
     put16(p, env->fpuc);
     put16(p + 2, fsw(env));
     uint8_t abridged = 0;

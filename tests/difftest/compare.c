@@ -12,10 +12,12 @@
  * and if xqm delivered it too, the registers, flags (defined before that line; RF ignored) and
  * memory at that point. When xqm instead died of the same signal, the sequence counts as a fault
  * matched by process death: its state cannot be compared until xqm delivers guest signals.
+ * With --fp, also the fxsave image at the end (or at the fault), as compare_fp.c says.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/difftest/compare_fp.h"
 #include "tests/difftest/dtgen.h"
 
 #define EFLAGS_RF 0x10000u
@@ -28,6 +30,8 @@ struct result {
     int sig, line, code;
     uint32_t r[DT_NREGS], eflags;
     char *mem;
+    bool has_fx, fx_frame;
+    uint8_t fx[512];
 };
 
 static const char *const reg_names[DT_NREGS] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
@@ -74,6 +78,7 @@ static struct result *read_results(const char *path, uint64_t first, uint64_t co
             r->r[i] = v[i];
         r->eflags = v[8];
         r->mem = strdup(p + n);
+        r->has_fx = dt_fx_split(r->mem, r->fx, &r->fx_frame);
         r->kind = R_RAN;
     }
     fclose(f);
@@ -154,6 +159,14 @@ static void print_opts(const struct ctx *c)
         fprintf(c->report, " --skip=%s", c->opt->skip);
     if (c->opt->avoid)
         fprintf(c->report, " '--avoid=%s'", c->opt->avoid);
+    if (c->opt->fp_faults)
+        fprintf(c->report, " --fp-faults");
+    else if (c->opt->fp_trans)
+        fprintf(c->report, " --fp-trans");
+    else if (c->opt->fp)
+        fprintf(c->report, " --fp");
+    if (c->opt->groups)
+        fprintf(c->report, " --groups=%d", c->opt->groups);
     if (c->opt->code)
         fprintf(c->report, " --code=%s", c->opt->code);
     if (c->keep != ~0ull)
@@ -224,6 +237,8 @@ static void report(const struct ctx *c, const struct dt_seq *seq, const unsigned
         fprintf(o, "\n");
         i = end;
     }
+    if (n->has_fx && x->has_fx)
+        dt_fx_report(o, seq->state_seed, c->opt->fp_faults, n->fx, x->fx, n->fx_frame);
 }
 
 int dt_compare(uint64_t seed, uint64_t first, uint64_t count, const struct dt_options *opt, uint64_t keep,
@@ -273,6 +288,10 @@ int dt_compare(uint64_t seed, uint64_t first, uint64_t count, const struct dt_op
             bool same = ((n->eflags ^ x->eflags) & cmp) == 0 && !strcmp(n->mem, x->mem);
             for (int i = 0; i < DT_NREGS; i++)
                 same = same && n->r[i] == x->r[i];
+            if (n->has_fx != x->has_fx || n->fx_frame != x->fx_frame)
+                same = false;
+            else if (n->has_fx)
+                same = same && dt_fx_equal(n->fx, x->fx, n->fx_frame);
             if (!same)
                 why = "different state";
             else if (n->sig)

@@ -10,17 +10,17 @@ BUILD ?= build
 HOST_CC ?= gcc
 GUEST_CC ?= i686-linux-gnu-gcc
 DIFFTEST_BUILD := $(BUILD)/tests/difftest
-DIFFTEST_GEN_SRCS := $(addprefix tests/difftest/,dtgen.c gen.c insns_arith.c insns_misc.c compare.c)
+DIFFTEST_GEN_SRCS := $(addprefix tests/difftest/,dtgen.c gen.c insns_arith.c insns_misc.c insns_x87.c insns_simd.c compare.c compare_fp.c)
 DIFFTEST_TOOLS := $(DIFFTEST_BUILD)/dtgen $(DIFFTEST_BUILD)/harness.o $(DIFFTEST_BUILD)/entry.o
 SEED ?= 1
 COUNT ?= 2000
 DIFFTEST_OPTS ?=
 
-$(DIFFTEST_BUILD)/dtgen: $(DIFFTEST_GEN_SRCS) tests/difftest/dtgen.h tests/difftest/insns.h tests/difftest/dtstate.h
+$(DIFFTEST_BUILD)/dtgen: $(DIFFTEST_GEN_SRCS) tests/difftest/dtgen.h tests/difftest/insns.h tests/difftest/dtstate.h tests/difftest/dtfpstate.h tests/difftest/compare_fp.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -I. -o $@ $(DIFFTEST_GEN_SRCS)
 
-$(DIFFTEST_BUILD)/harness.o: tests/difftest/harness.c tests/difftest/dtstate.h
+$(DIFFTEST_BUILD)/harness.o: tests/difftest/harness.c tests/difftest/dtstate.h tests/difftest/dtfpstate.h tests/difftest/compare_fp.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) -static -O0 -g -Wall -Wextra -Werror -I. -c -o $@ $<
 

@@ -13,7 +13,9 @@
  * --only=NAME,... (only these templates, see insns.c), --skip=NAME,... (not these),
  * --avoid=PATTERN,... (no instruction whose coverage kind, as `coverage -v` lists them, matches
  * one of these fnmatch patterns), --keep=HEX (only these groups of each sequence: the minimizer's
- * knob), --code=FILE (hand-written lines instead of random ones, see gen.c), --report-all
+ * knob), --fp (x87/MMX/SSE/SSE2 sequences from a random FPU state, fxsave image compared),
+ * --fp-faults (--fp with exceptions unmasked at random), --fp-trans (--fp plus the x87
+ * transcendentals), --groups=N (N groups per sequence), --code=FILE (hand-written lines instead of random ones, see gen.c), --report-all
  * (compare: report matches too). Sequence INDEX of seed SEED is the same
  * whatever FIRST and COUNT.
  */
@@ -118,6 +120,14 @@ int main(int argc, char **argv)
             opt.code = argv[i] + 7;
         else if (!strncmp(argv[i], "--keep=", 7))
             keep = strtoull(argv[i] + 7, NULL, 16);
+        else if (!strcmp(argv[i], "--fp"))
+            opt.fp = true;
+        else if (!strcmp(argv[i], "--fp-faults"))
+            opt.fp = opt.fp_faults = true;
+        else if (!strcmp(argv[i], "--fp-trans"))
+            opt.fp = opt.fp_trans = true;
+        else if (!strncmp(argv[i], "--groups=", 9))
+            opt.groups = atoi(argv[i] + 9);
         else if (!strcmp(argv[i], "--report-all"))
             opt.report_all = true;
         else if (!strcmp(argv[i], "-v"))
@@ -148,7 +158,7 @@ int main(int argc, char **argv)
                 return 3;
             }
         }
-        dt_emit_batch(stdout, seqs, (int)count);
+        dt_emit_batch(stdout, seqs, (int)count, opt.fp_faults ? 2 : opt.fp ? 1 : 0);
         return 0;
     }
     if (!strcmp(cmd, "compare") && nargs == 7) {

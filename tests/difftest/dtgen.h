@@ -35,6 +35,10 @@ struct dt_options {
     const char *avoid;  /* comma-separated fnmatch patterns of coverage kinds not to generate */
     const char *code;   /* a file of hand-written lines to use as every sequence (gen.c) */
     bool report_all;    /* compare: report matching sequences too (run.sh --one) */
+    bool fp;            /* x87, MMX, SSE, SSE2 from a random FPU/SSE state; fxsave compared */
+    bool fp_faults;     /* --fp with exceptions unmasked at random (SIGFPE compared) */
+    bool fp_trans;      /* --fp plus the x87 transcendentals */
+    int groups;         /* groups per sequence (0: random, 1..20) */
 };
 
 struct dt_line {
@@ -118,9 +122,16 @@ struct dt_template {
     unsigned needs;         /* DT_NEED_* */
     bool (*gen)(struct dt_gen *g);
 };
-enum { DT_NEED_EXTRA = 1, DT_NEED_FAULTS = 2, DT_NOT_IN_BODY = 4 };
+/* DT_NEED_FP: only with --fp; DT_FP_MIX: an integer family also generated with --fp (at a lower
+ * weight), between the FP instructions; DT_NEED_FP_TRANS: only with --fp-trans. */
+enum { DT_NEED_EXTRA = 1, DT_NEED_FAULTS = 2, DT_NOT_IN_BODY = 4, DT_NEED_FP = 8, DT_FP_MIX = 16,
+       DT_NEED_FP_TRANS = 32 };
 extern const struct dt_template dt_templates[];
 extern const int dt_ntemplates;
+extern const struct dt_template dt_x87_templates[];     /* insns_x87.c */
+extern const int dt_x87_ntemplates;
+extern const struct dt_template dt_simd_templates[];    /* insns_simd.c */
+extern const int dt_simd_ntemplates;
 
 /* gen.c: whole sequences and batches */
 void dt_generate(uint64_t seed, uint64_t index, const struct dt_options *opt, struct dt_seq *seq);
@@ -128,7 +139,8 @@ void dt_keep_groups(struct dt_seq *seq, uint64_t keep);
 /* Replays the flag effects: mask_before[i] for every line; false when a line reads an undefined
  * flag (only possible after dropping groups). */
 bool dt_replay(const struct dt_seq *seq, unsigned *mask_before, unsigned *mask_end);
-void dt_emit_batch(FILE *out, struct dt_seq *const *seqs, int n);
+/* fp_mode: 0 integer only, 1 --fp (the harness starts from an fxrstor image), 2 --fp-faults. */
+void dt_emit_batch(FILE *out, struct dt_seq *const *seqs, int n, int fp_mode);
 void dt_print_listing(FILE *out, const struct dt_seq *seq, const unsigned *mask_before, int mark_line);
 void dt_flag_names(unsigned flags, char *out, int size);
 

@@ -4,8 +4,9 @@
  * dt_enter(code) saves the C caller's registers and esp, loads eflags and every register from
  * dt_in (esp too: it points into the scratch area) and jumps to code. The sequence ends with
  * `jmp dt_exit`, which stores every register and then eflags into dt_out, using a private stack
- * for the pushf so that the scratch area is not touched, clears DF for the C code and returns to
- * dt_enter's caller. struct dt_state is eight registers in ModRM order, then eflags.
+ * for the pushf so that the scratch area is not touched, fxsaves the FPU/SSE state into
+ * dt_fx_out, gives the C code a clean FPU (fninit, default MXCSR) and DF, and returns to
+ * dt_enter's caller. With --fp (dt_fp_mode != 0) the sequence starts from fxrstor of dt_fx_in. struct dt_state is eight registers in ModRM order, then eflags.
  */
 	.text
 	.globl dt_enter
@@ -19,6 +20,10 @@ dt_enter:
 	movl %eax, dt_target
 	movl %esp, dt_saved_esp
 	movl $dt_private_stack_top, %esp
+	cmpl $0, dt_fp_mode
+	je 1f
+	fxrstor dt_fx_in
+1:
 	pushl dt_in+32
 	popfl
 	movl dt_in+4, %ecx
@@ -46,6 +51,9 @@ dt_exit:
 	movl $dt_private_stack_top, %esp
 	pushfl
 	popl dt_out+32
+	fxsave dt_fx_out
+	fninit
+	ldmxcsr dt_default_mxcsr
 	cld
 	movl dt_saved_esp, %esp
 	popl %edi
@@ -54,6 +62,11 @@ dt_exit:
 	popl %ebp
 	ret
 	.size dt_exit, .-dt_exit
+
+	.section .rodata
+	.p2align 2
+dt_default_mxcsr:
+	.long 0x1f80
 
 	.bss
 	.p2align 4

@@ -8,7 +8,9 @@
  * HASH is dt_state_hash of the initial state; SIGNAL is 0, or the signal the sequence raised, with
  * LINE the generated line it was raised at (-1: no signal, the line count: after the last line,
  * -2: outside the sequence) and the registers from the signal context; OFF:BYTES (hex) are the runs
- * of scratch-area bytes that differ from their initial value. Each line is written with one write()
+ * of scratch-area bytes that differ from their initial value; with --fp (dt_fp_mode), then
+ * `FX:HEX`, the 512-byte fxsave image at the end of the sequence (FXF: from the signal frame of a
+ * faulting one; dt_fx_out starts as 0xa5 bytes, so bytes fxsave leaves alone show as a5). Each line is written with one write()
  * so that a run killed by a signal (an emulator that does not deliver it) leaves whole lines only.
  *
  * Usage: harness [FIRST]   runs the batch's sequences from position FIRST on (default 0).
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include "tests/difftest/dtfpstate.h"
 #include "tests/difftest/dtstate.h"
 
 /* One row of the generated dt_batch table. */
@@ -33,6 +36,11 @@ struct dt_entry {
 };
 
 extern const uint32_t dt_batch[];
+extern const uint32_t dt_fp_mode;   /* 0: integer, 1: --fp, 2: --fp-faults (gen.c) */
+/* entry.S: fxrstor of dt_fx_in before a --fp sequence, fxsave to dt_fx_out after every one. */
+uint8_t dt_fx_in[FX_SIZE] __attribute__((aligned(16)));
+uint8_t dt_fx_out[FX_SIZE] __attribute__((aligned(16)));
+static int fx_from_frame;
 void dt_enter(const void *code);
 
 /* The scratch area between two guard zones that no sequence may touch (a generator check). */
@@ -49,7 +57,7 @@ static uint8_t initial_area[DT_AREA_SIZE];
 static sigjmp_buf fault_jump;
 static volatile int fault_signal;
 static volatile uint32_t fault_eip;
-static char out_line[DT_AREA_SIZE * 3 + 256];
+static char out_line[DT_AREA_SIZE * 3 + 2 * FX_SIZE + 256];
 
 static void on_fault(int sig, siginfo_t *info, void *ctx)
 {
@@ -61,6 +69,13 @@ static void on_fault(int sig, siginfo_t *info, void *ctx)
         dt_out.r[i] = (uint32_t)gr[order[i]];
     dt_out.eflags = (uint32_t)gr[REG_EFL];
     fault_eip = (uint32_t)gr[REG_EIP];
+    /* The FPU state at the fault: the fxsave image after the fsave one in the frame's fpstate
+     * (magic 0 at byte 110 says it is there; uapi/asm/sigcontext.h, struct _fpstate_32). */
+    const uint8_t *fp = (const uint8_t *)uc->uc_mcontext.fpregs;
+    if (fp && fp[110] == 0 && fp[111] == 0) {
+        memcpy(dt_fx_out, fp + 112, FX_SIZE);
+        fx_from_frame = 1;
+    }
     fault_signal = sig;
     siglongjmp(fault_jump, 1);
 }
@@ -108,6 +123,10 @@ static void run_one(const struct dt_entry *e)
     memset(space.lo, 0xa5, GUARD);
     memset(space.hi, 0x5a, GUARD);
     fault_signal = 0;
+    fx_from_frame = 0;
+    if (dt_fp_mode)
+        dt_init_fpstate(seed, dt_fp_mode == 2, dt_fx_in);
+    memset(dt_fx_out, 0xa5, FX_SIZE);
     if (sigsetjmp(fault_jump, 1) == 0)
         dt_enter(e->code);
     int line = fault_signal ? line_of(e, fault_eip) : -1;
@@ -124,6 +143,11 @@ static void run_one(const struct dt_entry *e)
         len += snprintf(out_line + len, sizeof out_line - len, " %03x:", i);
         for (; i < DT_AREA_SIZE && dt_area[i] != initial_area[i]; i++)
             len += snprintf(out_line + len, sizeof out_line - len, "%02x", dt_area[i]);
+    }
+    if (dt_fp_mode) {
+        len += snprintf(out_line + len, sizeof out_line - len, " %s", fx_from_frame ? "FXF:" : "FX:");
+        for (int i = 0; i < FX_SIZE; i++)
+            len += snprintf(out_line + len, sizeof out_line - len, "%02x", dt_fx_out[i]);
     }
     for (int i = 0; i < GUARD; i++) {
         if (space.lo[i] != 0xa5 || space.hi[i] != 0x5a) {

@@ -67,4 +67,12 @@ bool t_xadd(struct dt_gen *g);
 bool t_cmpxchg(struct dt_gen *g);
 bool t_cmpxchg8b(struct dt_gen *g);
 
+/* insns_x87.c: floating-point memory operands (--fp). Value kinds, dtfpstate.h's generators: */
+enum { FV_NONE, FV_F32, FV_F64, FV_F80, FV_I16, FV_I32, FV_I64, FV_BCD, FV_F32X4, FV_F64X2, FV_INT };
+/* A memory operand of `bytes` bytes (16-byte aligned if asked), given a value of `kind` (whole
+ * operand, lane by lane) by setup moves most of the time; else it holds the area's bytes. */
+void fp_mem(struct dt_gen *g, int bytes, int kind, bool aligned, struct dt_mem *m);
+/* Setup moves writing b[0..n) at operand m plus off bytes. */
+void fp_put_bytes(struct dt_gen *g, const struct dt_mem *m, int off, const uint8_t *b, int n);
+
 #endif

@@ -19,7 +19,9 @@
 # more): --extra (the issue's further instructions: rcl/rcr, BCD, xlat, pushf/popf, pusha/popa,
 # enter/leave, lock prefixes, call/ret, segment registers, encodings the assembler never picks),
 # --faults (divisions with random operands, ud2, int3, int n, hlt, into, lock on a non-lockable
-# instruction: sequences that raise signals), --only=NAME,... and --skip=NAME,... (template names,
+# instruction: sequences that raise signals), --fp (x87/MMX/SSE/SSE2 sequences from a random FPU
+# state, the final fxsave image compared), --fp-faults (--fp with exceptions unmasked: SIGFPE),
+# --fp-trans (--fp plus the x87 transcendentals), --groups=N (N groups a sequence), --only=NAME,... and --skip=NAME,... (template names,
 # see the table in insns_misc.c), --avoid=PATTERN,... (instruction forms, as fnmatch patterns of the
 # coverage kinds `build/tests/difftest/dtgen coverage 1 0 100 -v` lists, e.g.
 # --avoid='rep*/16,shld/*16': to look past a known bug), --code=FILE (FILE's lines, one instruction
@@ -113,7 +115,7 @@ RUN_MODE=run
 OPTS=()
 while [ $# -gt 0 ]; do
     case $1 in
-    --extra | --faults | --only=* | --skip=* | --avoid=*) OPTS+=("$1") ;;
+    --extra | --faults | --fp | --fp-faults | --fp-trans | --groups=* | --only=* | --skip=* | --avoid=*) OPTS+=("$1") ;;
     --code=*) OPTS+=("--code=$(realpath "${1#--code=}")") ;;
     --check) RUN_MODE=check ;;
     --one) RUN_MODE=one ;;
@@ -189,7 +191,7 @@ run | self | check)
     [ "$RUN_MODE" = self ] && line+="; native against native"
     line+=")"
     if [ "$RUN_MODE" = check ]; then
-        log=$DT/check.log
+        log=$DT/check-seed$SEED$(printf -- "%s" "${OPTS[@]}" | tr -c "a-z0-9\n" "_").log
         { print_reports; echo "$line"; } >"$log"
         if [ "$bad" = 0 ] && [ "$count" = "$N" ]; then
             echo "PASS difftest ($count sequences, seed $SEED${OPTS:+ ${OPTS[*]}})"
