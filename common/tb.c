@@ -50,18 +50,24 @@ static uint32_t hash_of(uint32_t pc, uint32_t flags)
     return h >> (32 - HASH_BITS);
 }
 
+/* Low bits only: translated code computes the same index in two instructions (exit.c). */
 static uint32_t jc_index(uint32_t pc)
 {
-    return (pc ^ (pc >> JC_BITS)) & (JC_SIZE - 1);
+    return pc & (JC_SIZE - 1);
+}
+
+void tb_jc_entry_reset(struct jc_entry *e)
+{
+    e->pc = 0;
+    e->flags = 0;
+    e->tb = &x86_jc_miss_tb;
+    e->tc = x86_jc_miss_tb.tc_ptr;
 }
 
 static void jc_clear(struct jc_entry *jc)
 {
-    for (int i = 0; i < JC_SIZE; i++) {
-        jc[i].pc = 0;
-        jc[i].flags = 0;
-        jc[i].tb = &x86_jc_miss_tb;
-    }
+    for (int i = 0; i < JC_SIZE; i++)
+        tb_jc_entry_reset(&jc[i]);
 }
 
 void tb_init(void)
@@ -231,6 +237,7 @@ TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc
         e->pc = pc;
         e->flags = flags;
         e->tb = tb;
+        e->tc = tb->tc_ptr;
     }
     return tb;
 }
@@ -300,10 +307,8 @@ static void tb_invalidate_locked(TranslationBlock *tb)
     remove_outgoing(tb);
     for (int i = 0; i < njump_caches; i++) {
         struct jc_entry *e = &jump_caches[i][jc_index(tb->pc)];
-        if (e->tb == tb) {
-            e->pc = 0;
-            e->tb = &x86_jc_miss_tb;
-        }
+        if (e->tb == tb)
+            tb_jc_entry_reset(e);
     }
     tb_stats.invalidated++;
 }
@@ -322,7 +327,7 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
         while (link) {
             TranslationBlock *tb = (TranslationBlock *)(link & ~(uintptr_t)1);
             link = tb->page_next[link & 1];
-            if (!tb->invalid && tb->pc < end && tb->pc + tb->size > start)
+            if (!tb->invalid && tb_overlaps(tb, start, end))
                 tb_invalidate_locked(tb);
         }
     }

@@ -409,7 +409,7 @@ static bool handle_code_page_write(TaskState *ts, uintptr_t addr, const ucontext
         return false;
     if (ts && host_code_contains(pc)) {
         TranslationBlock *tb = tb_find_by_host_pc(pc);
-        if (tb && tb->pc < (uint64_t)hp_start + hp_size && tb->pc + tb->size > hp_start) {
+        if (tb && tb_overlaps(tb, hp_start, (uint64_t)hp_start + hp_size)) {
             restore_guest_state(ts->env, tb, uc, pc);
             smc_step_begin(ts->env, hp_start);
             siglongjmp(ts->fault_jmp, 1);

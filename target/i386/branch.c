@@ -33,6 +33,9 @@ bool x86_translate_jmp(DisasContext *dc)
 {
     const cs_x86_op *t = dc_op(dc, 0);
     if (t->type == X86_OP_IMM) {
+        /* A jmp the TB followed (translate.c): its target's code comes next. */
+        if (dc->next_insn && dc->next_insn->address == direct_target(dc))
+            return true;
         gen_goto_eip(dc, direct_target(dc));
         return true;
     }

@@ -67,28 +67,24 @@ void gen_goto_reg(DisasContext *dc, int reg)
 {
     struct mips_buf *b = dc->b;
     flags_sync(dc);
-    /* Probe the jump cache: entry = jc[(eip ^ eip >> JC_BITS) & (JC_SIZE - 1)]. Only a miss needs
-     * the eip in env (the hit path jumps straight to the target's code). */
+    /* Probe the jump cache: entry = jc[eip & (JC_SIZE - 1)] (tb.c uses the same index). A hit
+     * jumps to the entry's code pointer; only a miss needs the eip in env. Nine instructions. */
     int base = dc_temp(dc), idx = dc_temp(dc);
     mips_ld(b, base, HREG_ENV, offsetof(CPUX86State, jc));
-    mips_srl(b, idx, reg, JC_BITS);
-    mips_xor(b, idx, idx, reg);
-    mips_andi(b, idx, idx, JC_SIZE - 1);
-    mips_dsll(b, idx, idx, 4);
+    mips_dext(b, idx, reg, 0, JC_BITS);
+    mips_dsll(b, idx, idx, 5);
     mips_daddu(b, idx, idx, base);
     mips_lw(b, base, idx, offsetof(struct jc_entry, pc));
     mips_label miss = mips_new_label(b);
     mips_bne(b, base, reg, miss);
-    mips_ld(b, idx, idx, offsetof(struct jc_entry, tb));        /* delay slot */
-    mips_ld(b, idx, idx, offsetof(TranslationBlock, tc_ptr));
+    mips_ld(b, idx, idx, offsetof(struct jc_entry, tc));        /* delay slot */
     mips_jr(b, idx);
     mips_nop(b);
     mips_bind_label(b, miss);
     mips_sw(b, reg, HREG_ENV, offsetof(CPUX86State, eip));
     mips_j(b, host_epilogue_addr());
     mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
-    _Static_assert(sizeof(struct jc_entry) == 16, "jump cache entries are indexed with a shift by 4");
-    _Static_assert(offsetof(TranslationBlock, tc_ptr) == 0, "tc_ptr must come first");
+    _Static_assert(sizeof(struct jc_entry) == 32, "jump cache entries are indexed with a shift by 5");
     dc->tb_ended = true;
 }
 

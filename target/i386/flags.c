@@ -17,9 +17,6 @@
 #include "common/xqm.h"
 #include "target/i386/internal.h"
 
-enum { X86_CC_O, X86_CC_NO, X86_CC_B, X86_CC_AE, X86_CC_E, X86_CC_NE, X86_CC_BE, X86_CC_A,
-       X86_CC_S, X86_CC_NS, X86_CC_P, X86_CC_NP, X86_CC_L, X86_CC_GE, X86_CC_LE, X86_CC_G };
-
 /* Which lazy registers an op's flag formulas read (cpu.h): moves into the others are wasted. */
 static bool kind_uses_src1(enum cc_kind k) { return k != CC_KIND_LOGIC; }
 static bool kind_uses_src2(enum cc_kind k)
@@ -440,13 +437,20 @@ static bool fusable(bool logic, int base)
            base == X86_CC_LE || base == X86_CC_S;
 }
 
-bool flags_try_fuse_compare(DisasContext *dc, bool logic, int a, int b, bool is_imm, int32_t imm)
+int flags_fusable_jcc(const DisasContext *dc, bool logic)
 {
     const cs_insn *next = dc->next_insn;
     /* Only a Jcc: setcc/cmovcc share condition codes but read the flags through flags_emit_cond. */
     const struct x86_insn_row *row = next ? x86_insn_lookup(next->id) : NULL;
     int cc = row && row->translate == x86_translate_jcc ? x86_cond_of(next->id) : -1;
     if (cc < 0 || (dc->next_live_after & CC_ALL) || !fusable(logic, cc & ~1))
+        return -1;
+    return cc;
+}
+
+bool flags_try_fuse_compare(DisasContext *dc, bool logic, int a, int b, bool is_imm, int32_t imm)
+{
+    if (flags_fusable_jcc(dc, logic) < 0)
         return false;
     dc->pending_cmp.valid = true;
     dc->pending_cmp.logic = logic;

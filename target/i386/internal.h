@@ -142,6 +142,9 @@ void flags_end(DisasContext *dc, unsigned op, int res);
  * instruction is a jcc that alone reads these flags and can branch on the operands directly; the
  * comparison is then left pending for it. */
 bool flags_try_fuse_compare(DisasContext *dc, bool logic, int a, int b, bool is_imm, int32_t imm);
+/* The condition code of the next instruction if it is a jcc that could branch on the operands of
+ * this cmp (logic = false) or test directly, else -1. */
+int flags_fusable_jcc(const DisasContext *dc, bool logic);
 /* Records the lazy state on a path that runs only sometimes (a shift by CL = 0, a rep with ecx = 0
  * skip it): HREG_CC_OP is written as well, and after the instruction the op is known only at run
  * time (CC_OP_DYNAMIC). The caller synced HREG_CC_OP before the paths split. */
@@ -156,6 +159,9 @@ void flags_emit_branch(DisasContext *dc, int cc, mips_label l);
 void flags_emit_cf(DisasContext *dc, int dst);
 /* dst = the six arithmetic flags as eflags bits. */
 void flags_materialize(DisasContext *dc, int dst);
+/* x86 condition codes, the low nibble of Jcc/SETcc/CMOVcc; odd ones negate the one before. */
+enum { X86_CC_O, X86_CC_NO, X86_CC_B, X86_CC_AE, X86_CC_E, X86_CC_NE, X86_CC_BE, X86_CC_A,
+       X86_CC_S, X86_CC_NS, X86_CC_P, X86_CC_NP, X86_CC_L, X86_CC_GE, X86_CC_LE, X86_CC_G };
 /* The condition code of a Jcc/SETcc/CMOVcc capstone id, or -1. */
 int x86_cond_of(unsigned cs_id);
 

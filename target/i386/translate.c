@@ -24,6 +24,8 @@ static csh cs_handle;
 static cs_insn *insns[TB_MAX_INSNS];
 static csh cs_mips_handle;
 
+enum { MAX_FOLLOWED_JMPS = 4 };
+
 TranslationBlock x86_jc_miss_tb;
 
 /* Temporaries handed to translators. a0..a3 double as helper arguments and t9 as the helper
@@ -155,11 +157,35 @@ static void log_out_asm(const uint32_t *code, size_t from, size_t to)
     }
 }
 
+/*
+ * Whether in[n - 1] is a direct jmp the TB may follow: its target is on the TB's first page (so
+ * page-based invalidation and the successor scans stay as they are; the TB's code_lo covers a
+ * backward target) and not already in the TB (no unrolling), and the jmp itself does not straddle
+ * a page.
+ */
+static bool followable_jmp(cs_insn *const *in, int n, uint32_t page, uint32_t *target)
+{
+    const cs_insn *j = in[n - 1];
+    const cs_x86 *x = &j->detail->x86;
+    if (j->id != X86_INS_JMP || x->op_count != 1 || x->operands[0].type != X86_OP_IMM ||
+        x->prefix[2] == X86_PREFIX_OPSIZE || ((j->address + j->size - 1) & ~0xfffull) != page)
+        return false;
+    uint32_t t = (uint32_t)x->operands[0].imm;
+    if ((t & ~0xfffu) != page)
+        return false;
+    for (int i = 0; i < n; i++) {
+        if (in[i]->address == t)
+            return false;
+    }
+    *target = t;
+    return true;
+}
+
 /* Decodes up to TB_MAX_INSNS instructions; returns the count (0: nothing decodable at pc). */
 static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
 {
     uint32_t page = pc & ~0xfffu;
-    int n = 0, inner_branches = 0;
+    int n = 0, inner_branches = 0, followed = 0;
     uint32_t cur = pc;
     while (n < TB_MAX_INSNS) {
         if (n > 0 && (cur & ~0xfffu) != page)
@@ -183,6 +209,14 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
         n++;
         if (x86_insn_lookup(insns[n - 1]->id) == NULL)
             break;      /* it becomes a #UD exit: nothing after it can run */
+        uint32_t target;
+        if (followable_jmp(insns, n, page, &target) && followed < MAX_FOLLOWED_JMPS) {
+            /* Translation goes on at the target: the jmp costs nothing and the code after it
+             * keeps the flag state and registers the translator knows. */
+            followed++;
+            cur = target;
+            continue;
+        }
         if (x86_is_control_transfer(insns[n - 1])) {
             /* A conditional branch need not end the TB: its taken side leaves through an exit
              * and translation goes on with the fall-through side (fewer TB switches, and flags
@@ -327,7 +361,17 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
     xqm_assert(b->overflow || mips_labels_resolved(b));
 
-    tb->size = dc.next_pc - tb->pc;
+    /* The code's extent: a followed jmp may have gone below pc (same page, see followable_jmp). */
+    uint32_t lo = tb->pc, hi = dc.next_pc;
+    for (int k = 0; k < i; k++) {
+        uint32_t a = (uint32_t)insns[k]->address;
+        if (a < lo)
+            lo = a;
+        if (a + insns[k]->size > hi)
+            hi = a + insns[k]->size;
+    }
+    tb->code_lo = lo;
+    tb->size = hi - tb->pc;
     tb->ninsns = (uint16_t)i;
     tb->insn_eip = malloc(sizeof(uint32_t) * (size_t)i);
     tb->insn_host_word = malloc(sizeof(uint16_t) * (size_t)i);
