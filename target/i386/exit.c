@@ -68,7 +68,8 @@ void gen_goto_reg(DisasContext *dc, int reg)
     struct mips_buf *b = dc->b;
     flags_sync(dc);
     /* Probe the jump cache: entry = jc[eip & (JC_SIZE - 1)] (tb.c uses the same index). A hit
-     * jumps to the entry's code pointer; only a miss needs the eip in env. Nine instructions. */
+     * jumps to the entry's code pointer: eight instructions. Only a miss needs the eip in env; its
+     * store doubles as the jr's delay slot (harmless on a hit) and the miss path's first insn. */
     int base = dc_temp(dc), idx = dc_temp(dc);
     mips_ld(b, base, HREG_ENV, offsetof(CPUX86State, jc));
     mips_dext(b, idx, reg, 0, JC_BITS);
@@ -79,7 +80,6 @@ void gen_goto_reg(DisasContext *dc, int reg)
     mips_bne(b, base, reg, miss);
     mips_ld(b, idx, idx, offsetof(struct jc_entry, tc));        /* delay slot */
     mips_jr(b, idx);
-    mips_nop(b);
     mips_bind_label(b, miss);
     mips_sw(b, reg, HREG_ENV, offsetof(CPUX86State, eip));
     mips_j(b, host_epilogue_addr());
