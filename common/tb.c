@@ -252,7 +252,8 @@ void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to)
     tb_lock();
     if (!from->invalid && !to->invalid && from->jmp_dest[n] == NULL && from->jmp_insn[n] != TB_NO_EXIT) {
         uint32_t *site = (uint32_t *)from->tc_ptr + from->jmp_insn[n];
-        host_patch_jump(site, to->tc_ptr);
+        host_patch_jump(site, (uint32_t *)to->tc_ptr +
+                                  (to->pc > from->pc ? TB_UNCHECKED_ENTRY_WORDS : TB_CHAINED_ENTRY_WORDS));
         from->jmp_dest[n] = to;
         from->jmp_next[n] = to->jmp_incoming;
         to->jmp_incoming = (uintptr_t)from | (uintptr_t)n;

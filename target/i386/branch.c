@@ -199,17 +199,17 @@ bool x86_translate_cmovcc(DisasContext *dc)
     if (v < 0)
         return false;
     int t = dc_temp(dc);
-    flags_emit_cond(dc, cc, t);
+    void (*move_if)(struct mips_buf *, int, int, int) = flags_emit_cond_sense(dc, cc, t) ? mips_movn : mips_movz;
     int gpr, off, size;
     if (!x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size))
         return false;
     if (size == 4) {
-        mips_movn(b, hreg_guest(gpr), v, t);
+        move_if(b, hreg_guest(gpr), v, t);
     } else {
         int m = dc_temp(dc);
         mips_move(b, m, hreg_guest(gpr));
         mips_ins(b, m, v, 0, 16);
-        mips_movn(b, hreg_guest(gpr), m, t);
+        move_if(b, hreg_guest(gpr), m, t);
     }
     return true;
 }

@@ -3,8 +3,8 @@
  * calls to C helpers.
  *
  * A direct exit is
- *     j    stub          <- tb->jmp_insn[n]; chaining rewrites it to `j <target TB>`
- *     nop
+ *     j    stub          <- tb->jmp_insn[n]; chaining rewrites it to `j <target TB + 1 or 3 words>`
+ *     lw   at, exit_request(env)   (the target's first instruction, see translate.h)
  *   stub:                <- tb->jmp_stub[n]
  *     eip = target; v0 = (tb index << TB_EXIT_BITS) | n; j epilogue
  * so an unchained exit costs a few instructions and a chained one a single jump. HREG_CC_OP is
@@ -20,9 +20,10 @@ static int emit_direct_exit(DisasContext *dc, uint32_t target)
     int n = dc->nexits++;
     xqm_assert(n < TB_MAX_EXITS);
     dc->tb->jmp_insn[n] = (uint16_t)b->len;
-    /* Initially the j lands on the stub right after its delay slot. */
+    /* Initially the j lands on the stub right after its delay slot. Chained, it enters the target
+     * past its first word, which the delay slot does here (translate.h). */
     mips_j(b, (uint64_t)(uintptr_t)(b->words + b->len + 2));
-    mips_nop(b);
+    x86_emit_exit_request_load(b);
     dc->tb->jmp_stub[n] = (uint16_t)b->len;
     mips_li32(b, MIPS_AT, target);
     mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));

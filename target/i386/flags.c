@@ -330,7 +330,7 @@ void flags_materialize(DisasContext *dc, int dst)
 }
 
 /* Conditions from the difference of two compared values (cmp/sub), without computing flags. */
-static bool emit_cond_sub(DisasContext *dc, int base, int dst)
+static bool emit_cond_sub(DisasContext *dc, int base, int dst, bool *negated)
 {
     struct mips_buf *b = dc->b;
     unsigned op = (unsigned)dc->cc_op;
@@ -347,7 +347,7 @@ static bool emit_cond_sub(DisasContext *dc, int base, int dst)
         a = zext_for_compare(dc, op, HREG_CC_SRC1, dst);
         c = zext_for_compare(dc, op, HREG_CC_SRC2, t);
         mips_sltu(b, dst, c, a);
-        mips_xori(b, dst, dst, 1);
+        *negated = true;
         break;
     case X86_CC_L:
         a = sext_for_compare(dc, op, HREG_CC_SRC1, dst);
@@ -358,7 +358,7 @@ static bool emit_cond_sub(DisasContext *dc, int base, int dst)
         a = sext_for_compare(dc, op, HREG_CC_SRC1, dst);
         c = sext_for_compare(dc, op, HREG_CC_SRC2, t);
         mips_slt(b, dst, c, a);
-        mips_xori(b, dst, dst, 1);
+        *negated = true;
         break;
     default:
         done = false;
@@ -369,9 +369,15 @@ static bool emit_cond_sub(DisasContext *dc, int base, int dst)
 
 void flags_emit_cond(DisasContext *dc, int cc, int dst)
 {
+    if (!flags_emit_cond_sense(dc, cc, dst))
+        mips_xori(dc->b, dst, dst, 1);
+}
+
+bool flags_emit_cond_sense(DisasContext *dc, int cc, int dst)
+{
     struct mips_buf *b = dc->b;
     int base = cc & ~1;
-    bool invert = cc & 1;
+    bool invert = cc & 1, negated = false;
 
     if (dc->cc_op == CC_OP_DYNAMIC) {
         /* Start of a TB: compute all flags once, then read the condition from the bits. */
@@ -399,7 +405,7 @@ void flags_emit_cond(DisasContext *dc, int cc, int dst)
             break;
         }
         dc_temp_free(dc, t);
-    } else if (!(cc_op_kind((unsigned)dc->cc_op) == CC_KIND_SUB && emit_cond_sub(dc, base, dst))) {
+    } else if (!(cc_op_kind((unsigned)dc->cc_op) == CC_KIND_SUB && emit_cond_sub(dc, base, dst, &negated))) {
         int t = dc_temp(dc);
         switch (base) {
         case X86_CC_O: emit_of(dc, dst); break;
@@ -425,8 +431,7 @@ void flags_emit_cond(DisasContext *dc, int cc, int dst)
         }
         dc_temp_free(dc, t);
     }
-    if (invert)
-        mips_xori(b, dst, dst, 1);
+    return invert == negated;
 }
 
 static bool fusable(bool logic, int base)
@@ -583,8 +588,7 @@ void flags_emit_branch(DisasContext *dc, int cc, mips_label l)
         }
     }
     int t = dc_temp(dc);
-    flags_emit_cond(dc, base, t);
-    (invert ? mips_beqz : mips_bnez)(b, t, l);
+    (flags_emit_cond_sense(dc, cc, t) ? mips_bnez : mips_beqz)(b, t, l);
     mips_nop(b);
     dc_temp_free(dc, t);
 }

@@ -153,6 +153,9 @@ void flags_set_dynamic(DisasContext *dc, unsigned op, int res, int src1, int src
 void flags_sync(DisasContext *dc);
 /* dst = 1 if condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc) holds, else 0. */
 void flags_emit_cond(DisasContext *dc, int cc, int dst);
+/* The same without the final inversion some conditions need: returns true if dst = cc holds,
+ * false if dst = cc does not hold (dst is 0 or 1 either way). */
+bool flags_emit_cond_sense(DisasContext *dc, int cc, int dst);
 /* Branches to l if condition cc holds (the delay slot is filled with a nop). */
 void flags_emit_branch(DisasContext *dc, int cc, mips_label l);
 /* dst = CF as 0/1. */

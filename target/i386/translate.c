@@ -99,6 +99,11 @@ void x86_translate_init(void)
     host_code_commit(b.len);
 }
 
+void x86_emit_exit_request_load(struct mips_buf *b)
+{
+    mips_lw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exit_request));
+}
+
 int dc_temp(DisasContext *dc)
 {
     for (size_t i = 0; i < sizeof temp_pool / sizeof temp_pool[0]; i++) {
@@ -289,9 +294,12 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     /* The exit-request check costs two instructions on the way in: bnel's delay slot runs only
      * when the branch is taken, so it holds the exit path's first instruction, not a nop. */
     dc.exit_request_label = mips_new_label(b);
-    mips_lw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exit_request));
+    size_t entry = b->len;
+    x86_emit_exit_request_load(b);
+    xqm_assert(b->len - entry == TB_CHAINED_ENTRY_WORDS);
     mips_bnel(b, MIPS_AT, MIPS_ZERO, dc.exit_request_label);
     mips_lui(b, MIPS_AT, (uint16_t)(tb->pc >> 16));
+    xqm_assert(b->len - entry == TB_UNCHECKED_ENTRY_WORDS);
 
     /*
      * A TB that reads its predecessor's flags is specialised for the lazy op in force now (what
