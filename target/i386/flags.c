@@ -434,6 +434,16 @@ bool flags_emit_cond_sense(DisasContext *dc, int cc, int dst)
     return invert == negated;
 }
 
+/* The delay slot of a conditional branch just emitted: the instruction before it if it can move
+ * there (mips_fill_last_delay_slot), else a nop. The moved word may come from the previous guest
+ * instruction, which cannot fault, so the host-pc map stays exact. */
+static void flags_branch_delay_slot(DisasContext *dc)
+{
+    mips_nop(dc->b);
+    if (mips_fill_last_delay_slot(dc->b) && dc->b->len - 2 < dc->insn_start)
+        dc->insn_start = dc->b->len - 2;
+}
+
 static bool fusable(bool logic, int base)
 {
     if (logic)
@@ -508,7 +518,7 @@ static void emit_pending_branch(DisasContext *dc, int cc, mips_label l)
         case X86_CC_L: (inv ? mips_bgez : mips_bltz)(b, r, l); break;
         default: (inv ? mips_bgtz : mips_blez)(b, r, l); break;    /* LE: ZF | SF */
         }
-        mips_nop(b);
+        flags_branch_delay_slot(dc);
         return;
     }
     switch (base) {
@@ -543,7 +553,7 @@ static void emit_pending_branch(DisasContext *dc, int cc, mips_label l)
         break;
     }
     }
-    mips_nop(b);
+    flags_branch_delay_slot(dc);
 }
 
 void flags_emit_branch(DisasContext *dc, int cc, mips_label l)
@@ -563,33 +573,33 @@ void flags_emit_branch(DisasContext *dc, int cc, mips_label l)
         enum cc_kind k = cc_op_kind(op);
         if (base == X86_CC_E && k == CC_KIND_SUB) {
             (invert ? mips_bne : mips_beq)(b, HREG_CC_SRC1, HREG_CC_SRC2, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
         if (base == X86_CC_E && k != CC_KIND_EFLAGS) {
             (invert ? mips_bnez : mips_beqz)(b, HREG_CC_RES, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
         if (base == X86_CC_S && k != CC_KIND_EFLAGS) {
             (invert ? mips_bgez : mips_bltz)(b, HREG_CC_RES, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
         if (base == X86_CC_L && k == CC_KIND_LOGIC) {
             (invert ? mips_bgez : mips_bltz)(b, HREG_CC_RES, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
         if (base == X86_CC_LE && k == CC_KIND_LOGIC) {
             (invert ? mips_bgtz : mips_blez)(b, HREG_CC_RES, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
     }
     int t = dc_temp(dc);
     (flags_emit_cond_sense(dc, cc, t) ? mips_bnez : mips_beqz)(b, t, l);
-    mips_nop(b);
+    flags_branch_delay_slot(dc);
     dc_temp_free(dc, t);
 }
 

@@ -31,6 +31,8 @@ typedef struct DisasContext {
     const cs_insn *insn;
     const cs_x86 *x86;
     uint32_t pc;                /* eip of the current instruction */
+    size_t insn_start;          /* its first host word (one less if a delay slot took the word
+                                 * before it: see flags_branch_delay_slot) */
     uint32_t next_pc;
     uint32_t flags_live_after;  /* CC_* bits some later instruction may read */
     const cs_insn *next_insn;   /* the following instruction of this TB, or NULL */

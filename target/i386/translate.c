@@ -339,6 +339,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         map_word[i] = (uint16_t)b->len;
         map_cc[i] = dc.cc_op == CC_OP_DYNAMIC ? CC_OP_IN_REG : (uint8_t)dc.cc_op;
         size_t start = b->len;
+        dc.insn_start = start;
         int saved_fixups = b->nfixups, saved_exits = dc.nexits, saved_ool = dc.nool, saved_def = dc.ndeferred;
         bool unsupported;
         if (!translate_one(&dc, &unsupported)) {
@@ -355,7 +356,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         }
         if (xqm_log_enabled(LOG_OUT_ASM)) {
             xqm_log("OUT: 0x%08x %s %s\n", dc.pc, dc.insn->mnemonic, dc.insn->op_str);
-            log_out_asm(b->words, start, b->len);
+            log_out_asm(b->words, dc.insn_start < start ? dc.insn_start : start, b->len);
         }
     }
     if (!dc.tb_ended)
