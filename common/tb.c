@@ -204,8 +204,10 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     host_code_commit(b.len);
     ntbs++;
 
+    /* The translator sets page_addr[1] when the TB follows a call to another page; otherwise
+     * the second page is the one its last instruction reaches into, if any. */
     uint32_t last_page = (pc + tb->size - 1) & ~0xfffu;
-    if (last_page != tb->page_addr[0])
+    if (tb->page_addr[1] == (uint32_t)-1 && last_page != tb->page_addr[0])
         tb->page_addr[1] = last_page;
     page_list_add(tb, 0);
     mode_code_page_added(tb->page_addr[0]);

@@ -67,10 +67,14 @@ mips_label gen_cc_guard_exit(DisasContext *dc)
 void gen_goto_reg(DisasContext *dc, int reg)
 {
     struct mips_buf *b = dc->b;
-    flags_sync(dc);
+    /* HREG_CC_OP is synced on both paths below, in the jr's delay slot on a hit. */
+    bool sync = !dc->cc_op_synced;
+    xqm_assert(!sync || dc->cc_op >= 0);
+    dc->cc_op_synced = true;
     /* Probe the jump cache: entry = jc[eip & (JC_SIZE - 1)] (tb.c uses the same index). A hit
-     * jumps to the entry's code pointer: eight instructions. Only a miss needs the eip in env; its
-     * store doubles as the jr's delay slot (harmless on a hit) and the miss path's first insn. */
+     * jumps to the entry's code pointer: eight instructions. Only a miss needs the eip in env; when
+     * no cc_op sync needs the jr's delay slot, the store sits there (harmless on a hit) and doubles
+     * as the miss path's first instruction. */
     int base = dc_temp(dc), idx = dc_temp(dc);
     mips_ld(b, base, HREG_ENV, offsetof(CPUX86State, jc));
     mips_dext(b, idx, reg, 0, JC_BITS);
@@ -81,7 +85,11 @@ void gen_goto_reg(DisasContext *dc, int reg)
     mips_bne(b, base, reg, miss);
     mips_ld(b, idx, idx, offsetof(struct jc_entry, tc));        /* delay slot */
     mips_jr(b, idx);
+    if (sync)
+        mips_addiu(b, HREG_CC_OP, MIPS_ZERO, (int16_t)dc->cc_op);
     mips_bind_label(b, miss);
+    if (sync)
+        mips_addiu(b, HREG_CC_OP, MIPS_ZERO, (int16_t)dc->cc_op);
     mips_sw(b, reg, HREG_ENV, offsetof(CPUX86State, eip));
     mips_j(b, host_epilogue_addr());
     mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);

@@ -24,7 +24,7 @@ static csh cs_handle;
 static cs_insn *insns[TB_MAX_INSNS];
 static csh cs_mips_handle;
 
-enum { MAX_FOLLOWED_JMPS = 4 };
+enum { MAX_FOLLOWED_JMPS = 4, MAX_FOLLOWED_CALLS = 2, MAX_FOLLOWED_CALLEE_INSNS = 6 };
 
 TranslationBlock x86_jc_miss_tb;
 
@@ -162,38 +162,69 @@ static void log_out_asm(const uint32_t *code, size_t from, size_t to)
     }
 }
 
-/*
- * Whether in[n - 1] is a direct jmp the TB may follow: its target is on the TB's first page (so
- * page-based invalidation and the successor scans stay as they are; the TB's code_lo covers a
- * backward target) and not already in the TB (no unrolling), and the jmp itself does not straddle
- * a page.
- */
-static bool followable_jmp(cs_insn *const *in, int n, uint32_t page, uint32_t *target)
+/* A direct jmp/call's target, or false for any other instruction (or a 16-bit operand size). */
+static bool direct_target(const cs_insn *j, unsigned id, uint32_t *target)
 {
-    const cs_insn *j = in[n - 1];
     const cs_x86 *x = &j->detail->x86;
-    if (j->id != X86_INS_JMP || x->op_count != 1 || x->operands[0].type != X86_OP_IMM ||
-        x->prefix[2] == X86_PREFIX_OPSIZE || ((j->address + j->size - 1) & ~0xfffull) != page)
+    if (j->id != id || x->op_count != 1 || x->operands[0].type != X86_OP_IMM ||
+        x->prefix[2] == X86_PREFIX_OPSIZE)
         return false;
-    uint32_t t = (uint32_t)x->operands[0].imm;
-    if ((t & ~0xfffu) != page)
-        return false;
-    for (int i = 0; i < n; i++) {
-        if (in[i]->address == t)
-            return false;
-    }
-    *target = t;
+    *target = (uint32_t)x->operands[0].imm;
     return true;
 }
 
-/* Decodes up to TB_MAX_INSNS instructions; returns the count (0: nothing decodable at pc). */
-static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
+static bool already_in_tb(cs_insn *const *in, int n, uint32_t addr)
 {
-    uint32_t page = pc & ~0xfffu;
+    for (int i = 0; i < n; i++) {
+        if (in[i]->address == addr)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the code at target reaches a plain `ret` within MAX_FOLLOWED_CALLEE_INSNS instructions
+ * on its page with no other control transfer on the way (a PC thunk, a tiny leaf function). */
+static bool callee_returns_soon(CPUX86State *env, uint32_t target, cs_insn *scratch)
+{
+    uint32_t page = target & ~0xfffu;
+    for (int k = 0; k < MAX_FOLLOWED_CALLEE_INSNS; k++) {
+        uint32_t avail;
+        const uint8_t *code = mode_code_bytes(env, target, &avail);
+        if (!code || avail == 0 || target + 15 >= page + 0x1000 || !x86_decode(code, avail, target, scratch))
+            return false;
+        if (x86_insn_lookup(scratch->id) == NULL)
+            return false;
+        if (x86_is_control_transfer(scratch))
+            return scratch->id == X86_INS_RET && scratch->detail->x86.op_count == 0 &&
+                   scratch->detail->x86.prefix[2] != X86_PREFIX_OPSIZE;
+        target += scratch->size;
+    }
+    return false;
+}
+
+/*
+ * Decodes up to TB_MAX_INSNS instructions; returns the count (0: nothing decodable at pc).
+ *
+ * Besides falling through conditional branches, a TB follows some unconditional transfers, so
+ * that the code after them is translated in line (no exit, no lookup, flags and registers known):
+ * - a direct jmp to its first page, up to MAX_FOLLOWED_JMPS times;
+ * - a direct call to a callee that returns within a few instructions (callee_returns_soon), on
+ *   its first page or on one other page (the "foreign" page, which the TB then covers like a
+ *   second page), and the plain `ret` that returns from it, which the translator checks against
+ *   the return address the call pushed (x86_translate_ret);
+ * never to an instruction already in the TB (no unrolling). Every page the TB decodes from is
+ * protected before it is read. A TB with a foreign page never crosses a page end.
+ */
+static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception, uint32_t *foreign_page)
+{
+    uint32_t page = pc & ~0xfffu, foreign = 0;
     int n = 0, inner_branches = 0, followed = 0;
+    uint32_t ret_stack[MAX_FOLLOWED_CALLS];
+    int calls = 0, depth = 0;
     uint32_t cur = pc;
     while (n < TB_MAX_INSNS) {
-        if (n > 0 && (cur & ~0xfffu) != page)
+        uint32_t cpage = cur & ~0xfffu;
+        if (n > 0 && cpage != page && cpage != foreign)
             break;
         uint32_t avail;
         const uint8_t *code = mode_code_bytes(env, cur, &avail);
@@ -202,9 +233,13 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
                 *fault_exception = EXCP_PF;
             break;
         }
-        /* An instruction may reach into the next page: protect it before reading (see tb.c). */
-        if (cur + 15 >= page + 0x1000 && avail > page + 0x1000 - cur)
+        /* An instruction may reach into the next page: protect it before reading (see tb.c).
+         * With a foreign page the TB stays off page ends instead. */
+        if (cur + 15 >= cpage + 0x1000 && avail > cpage + 0x1000 - cur) {
+            if (foreign)
+                break;
             mode_code_page_added(page + 0x1000);
+        }
         if (!x86_decode(code, avail, cur, insns[n])) {
             if (n == 0)
                 *fault_exception = avail < 16 ? EXCP_PF : EXCP_UD;
@@ -212,25 +247,47 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
         }
         cur += insns[n]->size;
         n++;
-        if (x86_insn_lookup(insns[n - 1]->id) == NULL)
+        const cs_insn *last = insns[n - 1];
+        if (x86_insn_lookup(last->id) == NULL)
             break;      /* it becomes a #UD exit: nothing after it can run */
         uint32_t target;
-        if (followable_jmp(insns, n, page, &target) && followed < MAX_FOLLOWED_JMPS) {
-            /* Translation goes on at the target: the jmp costs nothing and the code after it
-             * keeps the flag state and registers the translator knows. */
+        if (direct_target(last, X86_INS_JMP, &target) && followed < MAX_FOLLOWED_JMPS &&
+            (target & ~0xfffu) == page && ((cur - 1) & ~0xfffu) == cpage && !already_in_tb(insns, n, target)) {
             followed++;
             cur = target;
             continue;
         }
-        if (x86_is_control_transfer(insns[n - 1])) {
+        if (direct_target(last, X86_INS_CALL, &target) && calls < MAX_FOLLOWED_CALLS && n < TB_MAX_INSNS &&
+            ((cur - 1) & ~0xfffu) == cpage && !already_in_tb(insns, n, target)) {
+            uint32_t tpage = target & ~0xfffu;
+            bool known = tpage == page || tpage == foreign;
+            bool new_foreign = !known && !foreign && ((cur - 1) & ~0xfffu) == page && tpage != page + 0x1000;
+            if (new_foreign)
+                mode_code_page_added(tpage);    /* protected before it is read */
+            if ((known || new_foreign) && callee_returns_soon(env, target, insns[n])) {
+                if (tpage != page && !foreign)
+                    foreign = tpage;
+                calls++;
+                ret_stack[depth++] = cur;
+                cur = target;
+                continue;
+            }
+        }
+        if (depth > 0 && last->id == X86_INS_RET && last->detail->x86.op_count == 0 &&
+            last->detail->x86.prefix[2] != X86_PREFIX_OPSIZE && !already_in_tb(insns, n, ret_stack[depth - 1])) {
+            cur = ret_stack[--depth];
+            continue;
+        }
+        if (x86_is_control_transfer(last)) {
             /* A conditional branch need not end the TB: its taken side leaves through an exit
              * and translation goes on with the fall-through side (fewer TB switches, and flags
              * stay known to the code after the branch). Exits left for the end: a cc guard
              * and the last instruction's two. */
-            if (!x86_is_direct_jcc(insns[n - 1]) || ++inner_branches > TB_MAX_EXITS - 3)
+            if (!x86_is_direct_jcc(last) || ++inner_branches > TB_MAX_EXITS - 3)
                 break;
         }
     }
+    *foreign_page = foreign;
     /* An undecodable first byte on an executable page is #UD; a truncated one at the end of the
      * executable range is a fetch fault. Either way, a TB with zero instructions raises it. */
     return n;
@@ -280,7 +337,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     static uint16_t map_word[TB_MAX_INSNS];
     static uint8_t map_cc[TB_MAX_INSNS];
 
-    int n = decode_tb(env, tb->pc, fault_exception);
+    uint32_t foreign;
+    int n = decode_tb(env, tb->pc, fault_exception, &foreign);
     if (n == 0)
         return false;
     uint16_t live_in;
@@ -370,7 +428,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
     xqm_assert(b->overflow || mips_labels_resolved(b));
 
-    /* The code's extent: a followed jmp may have gone below pc (same page, see followable_jmp). */
+    /* The code's extent, which followed jmps and calls may take below pc (see decode_tb); with a
+     * foreign page it spans everything in between, which only makes invalidation conservative. */
     uint32_t lo = tb->pc, hi = dc.next_pc;
     for (int k = 0; k < i; k++) {
         uint32_t a = (uint32_t)insns[k]->address;
@@ -381,6 +440,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     }
     tb->code_lo = lo;
     tb->size = hi - tb->pc;
+    if (foreign)
+        tb->page_addr[1] = foreign;
     tb->ninsns = (uint16_t)i;
     tb->insn_eip = malloc(sizeof(uint32_t) * (size_t)i);
     tb->insn_host_word = malloc(sizeof(uint16_t) * (size_t)i);
