@@ -40,6 +40,7 @@
 #include "common/tb.h"
 #include "common/xqm.h"
 #include "host/mips/backend.h"
+#include "host/mips/ldst.h"
 #include "linux-user/syscall.h"
 #include "linux-user/user.h"
 #if __has_include("target/i386/fpu.h")
@@ -424,6 +425,8 @@ static bool handle_code_page_write(TaskState *ts, uintptr_t addr, const ucontext
  * is mapped for the guest, the access was legal: from now on translate with zero-extension, drop
  * the faulting TB and run the instruction again (nothing of it has happened yet: precise faults).
  */
+bool guest_addr_zext;
+
 static bool negative_guest_address(uintptr_t addr)
 {
     return guest_base == 0 && addr >= (uintptr_t)0xffffffff00000000ull;
@@ -435,8 +438,8 @@ static bool retry_with_zero_extension(TaskState *ts, uintptr_t addr, const ucont
         || !(guest_page_flags((uint32_t)addr) & PAGE_VALID))
         return false;
     TranslationBlock *tb = tb_find_by_host_pc(pc);
-    if (!tb)
-        return false;
+    if (!tb || (tb->flags & LDST_TB_FLAG_ADDR_ZEXT))
+        return false;   /* zero-extending code: a genuine fault (an access wrapping past 4 GiB) */
     __atomic_store_n(&guest_addr_zext, true, __ATOMIC_RELAXED);
     restore_guest_state(ts->env, tb, uc, pc);
     tb_invalidate_range(tb->code_lo, tb->pc + tb->size < tb->pc ? 0xffffffffu : tb->pc + tb->size);

@@ -93,7 +93,8 @@ enum { GUEST_MREMAP_MAYMOVE = 1, GUEST_MREMAP_FIXED = 2 };
  * emitter reads it while translating, so guest_space_init sets it before any translation.
  */
 extern uint64_t guest_base;
-/* Translate with zero-extended guest addresses (ldst_user.c; set by the fault handler, signal.c). */
+/* The guest has touched a mapped page at or above 2 GiB: TBs translated from now on zero-extend
+ * guest addresses (mode_tb_flags, host/mips/ldst_user.c). Set by the fault handler (signal.c). */
 extern bool guest_addr_zext;
 
 static inline void *g2h(uint32_t guest_addr)

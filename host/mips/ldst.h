@@ -39,9 +39,9 @@ void emit_guest_load(const struct ldst_site *site, unsigned mop, int dst, int ad
 void emit_guest_store(const struct ldst_site *site, unsigned mop, int src, int addr, int16_t off, int scratch);
 /* User mode: host address of guest address 0, set by linux-user before anything is translated. */
 extern uint64_t guest_base;
-/* User mode: translate with zero-extended guest addresses (set for good once the guest touches a
- * mapped page at or above 2 GiB; see ldst_user.c). */
-extern bool guest_addr_zext;
+/* User mode: a TB flag (mode_tb_flags) that makes ldst_user.c zero-extend guest addresses; set
+ * for every TB translated after the guest touched a mapped page at or above 2 GiB. */
+enum { LDST_TB_FLAG_ADDR_ZEXT = 2 };
 
 /* host = the host address of guest address `addr` (for sequences such as ll/sc that need it), which
  * the access may read and write (host and addr distinct). */

@@ -15,8 +15,6 @@
 #include "host/mips/ldst.h"
 
 uint64_t guest_base;
-bool guest_addr_zext;
-
 /*
  * The register holding the host address of the guest address in `addr` (plus the caller's small
  * offset): `addr` itself when guest_base is 0 and zero-extension is off, else scratch.
@@ -26,11 +24,13 @@ bool guest_addr_zext;
  * come out right too: sign extension already subtracted 2^32). Any other guest address A yields
  * either A itself or A - 2^32, a negative host address that always faults (kernel space). Linux-
  * user keeps the guest's mappings below 2 GiB, and when a guest does touch a mapped page above,
- * the fault handler sets guest_addr_zext and retranslates the TB (linux-user/signal.c).
+ * the fault handler sets guest_addr_zext, which linux-user puts into every later TB's flags
+ * (LDST_TB_FLAG_ADDR_ZEXT), and retranslates the TB (linux-user/signal.c).
  */
-static int emit_host_addr(struct mips_buf *b, int scratch, int addr)
+static int emit_host_addr(const struct ldst_site *site, int scratch, int addr)
 {
-    if (guest_base == 0 && !__atomic_load_n(&guest_addr_zext, __ATOMIC_RELAXED))
+    struct mips_buf *b = site->b;
+    if (guest_base == 0 && !(site->tb_flags & LDST_TB_FLAG_ADDR_ZEXT))
         return addr;
     mips_dext(b, scratch, addr, 0, 32);
     if (guest_base != 0)
@@ -40,7 +40,7 @@ static int emit_host_addr(struct mips_buf *b, int scratch, int addr)
 
 void emit_guest_host_addr(const struct ldst_site *site, int host, int addr)
 {
-    int r = emit_host_addr(site->b, host, addr);
+    int r = emit_host_addr(site, host, addr);
     if (r != host)
         mips_move(site->b, host, r);
 }
@@ -49,7 +49,7 @@ void emit_guest_load(const struct ldst_site *site, unsigned mop, int dst, int ad
 {
     struct mips_buf *b = site->b;
     bool aligned = mop & MO_ALIGNED;
-    int host = emit_host_addr(b, scratch, addr);
+    int host = emit_host_addr(site, scratch, addr);
     /* An lwr/lwl (ldr/ldl) pair writes dst before its second half reads the address. */
     if (host == dst && !aligned && (mop & MO_SIZE) >= MO_32) {
         mips_move(b, scratch, addr);
@@ -94,7 +94,7 @@ void emit_guest_load(const struct ldst_site *site, unsigned mop, int dst, int ad
 void emit_guest_store(const struct ldst_site *site, unsigned mop, int src, int addr, int16_t off, int scratch)
 {
     struct mips_buf *b = site->b;
-    scratch = emit_host_addr(b, scratch, addr);
+    scratch = emit_host_addr(site, scratch, addr);
     bool aligned = mop & MO_ALIGNED;
     switch (mop & MO_SIZE) {
     case MO_8:
