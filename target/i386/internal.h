@@ -110,6 +110,9 @@ int gen_ea(DisasContext *dc, const cs_x86_op *op);
 void gen_ea_into(DisasContext *dc, const cs_x86_op *op, int dst);
 /* Loads 32-bit memory operand i straight into dst (a guest register). */
 int gen_load_op_into(DisasContext *dc, int i, int dst);
+/* Loads 8/16-bit memory operand i, zero- (extend > 0) or sign-extended (< 0), straight into dst (a
+ * guest register): the load either faults before writing dst or completes, so faults stay precise. */
+void gen_load_narrow_into(DisasContext *dc, int i, int dst, int extend);
 /* Value of operand i in a register: guest register, fresh temp, or ZERO. extend: 0 = low bits only,
  * 1 = zero-extended, -1 = sign-extended to 32 bits (and then sign-extended to 64 as always). */
 int gen_load_op(DisasContext *dc, int i, int extend);

@@ -382,6 +382,14 @@ int gen_load_op_into(DisasContext *dc, int i, int dst)
     return dst;
 }
 
+void gen_load_narrow_into(DisasContext *dc, int i, int dst, int extend)
+{
+    const cs_x86_op *op = dc_op(dc, i);
+    xqm_assert(op->type == X86_OP_MEM && (op->size == 1 || op->size == 2) && !dc->locked && extend != 0);
+    dc_set_mem_operand(dc, op);
+    gen_ld_off(dc, mop_of_size(op->size, extend) | (dc->ea_aligned ? MO_ALIGNED : 0), dst, dc->ea_reg, dc->ea_off);
+}
+
 void gen_write_gpr(DisasContext *dc, int gpr, int byte_off, int size, int value)
 {
     struct mips_buf *b = dc->b;
