@@ -51,6 +51,11 @@ const uint8_t *mode_code_bytes(CPUX86State *env, uint32_t pc, uint32_t *avail)
     return g2h(pc);
 }
 
+bool mode_smc_stops_running_tb(void)
+{
+    return true;        /* signal.c restarts the storing instruction in a step when its TB overlaps */
+}
+
 void mode_code_page_added(uint32_t page_addr)
 {
     TaskState *ts = task_self();

@@ -428,6 +428,11 @@ static bool fetch_translate(CPUX86State *env, uint32_t vaddr, uint64_t *paddr, u
     return true;
 }
 
+bool mode_smc_stops_running_tb(void)
+{
+    return false;       /* a write invalidates TBs, but the running one goes on to its end */
+}
+
 void mode_code_page_added(uint32_t page_addr)
 {
     CPUX86State *env = vcpu_current_env();

@@ -43,6 +43,10 @@ extern uint64_t guest_base;
  * for every TB translated after the guest touched a mapped page at or above 2 GiB. */
 enum { LDST_TB_FLAG_ADDR_ZEXT = 2 };
 
+/* Whether translated code finds env->jc in gp: the prologue puts it there when env->guest_base
+ * is 0 (user mode with the guest at host address 0); system mode uses gp as scratch. */
+bool ldst_jc_in_gp(void);
+
 /* host = the host address of guest address `addr` (for sequences such as ll/sc that need it), which
  * the access may read and write (host and addr distinct). */
 void emit_guest_host_addr(const struct ldst_site *site, int host, int addr);

@@ -72,14 +72,19 @@ void gen_goto_reg(DisasContext *dc, int reg)
     xqm_assert(!sync || dc->cc_op >= 0);
     dc->cc_op_synced = true;
     /* Probe the jump cache: entry = jc[eip & (JC_SIZE - 1)] (tb.c uses the same index). A hit
-     * jumps to the entry's code pointer: eight instructions. Only a miss needs the eip in env; when
+     * jumps to the entry's code pointer: eight instructions, seven when gp holds env->jc
+     * (ldst_jc_in_gp). Only a miss needs the eip in env; when
      * no cc_op sync needs the jr's delay slot, the store sits there (harmless on a hit) and doubles
      * as the miss path's first instruction. */
     int base = dc_temp(dc), idx = dc_temp(dc);
-    mips_ld(b, base, HREG_ENV, offsetof(CPUX86State, jc));
+    int jc = HREG_GUEST_BASE;
+    if (!ldst_jc_in_gp()) {
+        mips_ld(b, base, HREG_ENV, offsetof(CPUX86State, jc));
+        jc = base;
+    }
     mips_dext(b, idx, reg, 0, JC_BITS);
     mips_dsll(b, idx, idx, 5);
-    mips_daddu(b, idx, idx, base);
+    mips_daddu(b, idx, idx, jc);
     mips_lw(b, base, idx, offsetof(struct jc_entry, pc));
     mips_label miss = mips_new_label(b);
     mips_bne(b, base, reg, miss);

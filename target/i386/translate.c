@@ -261,7 +261,8 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception, uint32
             ((cur - 1) & ~0xfffu) == cpage && !already_in_tb(insns, n, target)) {
             uint32_t tpage = target & ~0xfffu;
             bool known = tpage == page || tpage == foreign;
-            bool new_foreign = !known && !foreign && ((cur - 1) & ~0xfffu) == page && tpage != page + 0x1000;
+            bool new_foreign = !known && !foreign && ((cur - 1) & ~0xfffu) == page && tpage != page + 0x1000 &&
+                               mode_smc_stops_running_tb();
             if (new_foreign)
                 mode_code_page_added(tpage);    /* protected before it is read */
             if ((known || new_foreign) && callee_returns_soon(env, target, insns[n])) {
