@@ -187,8 +187,10 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     tb->tc_ptr = host_code_ptr();
     tb->page_addr[0] = pc & ~0xfffu;
     tb->page_addr[1] = (uint32_t)-1;
-    for (int n = 0; n < TB_MAX_EXITS; n++)
+    for (int n = 0; n < TB_MAX_EXITS; n++) {
         tb->jmp_insn[n] = TB_NO_EXIT;
+        tb->exit_cc[n] = CC_OP_IN_REG;
+    }
 
     /* Protect the code page before reading it: a write by another thread after this point faults,
      * and its invalidation (which waits for tb_lock, held here) then finds this TB. Protecting
@@ -249,13 +251,24 @@ TranslationBlock *tb_at_index(uint32_t index)
     return index < ntbs ? &tbs[index] : NULL;
 }
 
+/* Where a chained jump enters `to` (translate.h: the guard, then the exit-request check). */
+static uint32_t tb_chain_entry_words(const TranslationBlock *from, int n, const TranslationBlock *to)
+{
+    uint32_t check = 0;
+    if (to->cc_in != CC_OP_IN_REG) {
+        if (from->exit_cc[n] != to->cc_in)
+            return 0;       /* through the guard (the j's delay slot did a harmless load of at) */
+        check = TB_GUARD_WORDS;
+    }
+    return check + (to->pc > from->pc ? TB_UNCHECKED_ENTRY_WORDS : TB_CHAINED_ENTRY_WORDS);
+}
+
 void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to)
 {
     tb_lock();
     if (!from->invalid && !to->invalid && from->jmp_dest[n] == NULL && from->jmp_insn[n] != TB_NO_EXIT) {
         uint32_t *site = (uint32_t *)from->tc_ptr + from->jmp_insn[n];
-        host_patch_jump(site, (uint32_t *)to->tc_ptr +
-                                  (to->pc > from->pc ? TB_UNCHECKED_ENTRY_WORDS : TB_CHAINED_ENTRY_WORDS));
+        host_patch_jump(site, (uint32_t *)to->tc_ptr + tb_chain_entry_words(from, n, to));
         from->jmp_dest[n] = to;
         from->jmp_next[n] = to->jmp_incoming;
         to->jmp_incoming = (uintptr_t)from | (uintptr_t)n;

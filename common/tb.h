@@ -45,6 +45,9 @@ typedef struct TranslationBlock {
     /* Direct exits: word offsets of the patchable `j` and of the unchained stub it initially targets. */
     uint16_t jmp_insn[TB_MAX_EXITS];
     uint16_t jmp_stub[TB_MAX_EXITS];
+    /* The lazy op HREG_CC_OP holds when leaving by exit n (known at translation time), or
+     * CC_OP_IN_REG: a chained jump into a TB specialised for that op may skip its guard. */
+    uint8_t exit_cc[TB_MAX_EXITS];
     struct TranslationBlock *jmp_dest[TB_MAX_EXITS];  /* chained target, or NULL */
     /* Incoming chains: a list threaded through the source TBs' jmp_next (tagged with the exit
      * number in the low TB_EXIT_BITS bits, which the struct's alignment leaves free). */

@@ -14,11 +14,13 @@
 #include "target/i386/internal.h"
 #include "target/i386/translate.h"
 
-static int emit_direct_exit(DisasContext *dc, uint32_t target)
+/* exit_op: the lazy op HREG_CC_OP holds on the way out, or -1 if not known here. */
+static int emit_direct_exit(DisasContext *dc, uint32_t target, int exit_op)
 {
     struct mips_buf *b = dc->b;
     int n = dc->nexits++;
     xqm_assert(n < TB_MAX_EXITS);
+    dc->tb->exit_cc[n] = exit_op >= 0 ? (uint8_t)exit_op : CC_OP_IN_REG;
     dc->tb->jmp_insn[n] = (uint16_t)b->len;
     /* Initially the j lands on the stub right after its delay slot. Chained, it enters the target
      * past its first word, which the delay slot does here (translate.h). */
@@ -33,13 +35,19 @@ static int emit_direct_exit(DisasContext *dc, uint32_t target)
     return n;
 }
 
+/* The lazy op HREG_CC_OP holds right now, if the translator knows it. */
+static int known_op(const DisasContext *dc)
+{
+    return dc->cc_op_synced && dc->cc_op != CC_OP_DYNAMIC ? dc->cc_op : -1;
+}
+
 void gen_goto_eip(DisasContext *dc, uint32_t target)
 {
     /* When no successor reads the flags, HREG_CC_OP may keep an older op: the pair it forms with
      * the CC registers is still a valid lazy state, just one whose values nobody will look at. */
     if (dc->flags_live_after & CC_ALL)
         flags_sync(dc);
-    emit_direct_exit(dc, target);
+    emit_direct_exit(dc, target, known_op(dc));
     dc->tb_ended = true;
 }
 
@@ -49,8 +57,9 @@ mips_label gen_deferred_exit(DisasContext *dc, uint32_t target)
     mips_label l = mips_new_label(dc->b);
     dc->deferred[dc->ndeferred].label = l;
     dc->deferred[dc->ndeferred].target = target;
-    dc->deferred[dc->ndeferred].sync_op =
-        (dc->flags_live_after & CC_ALL) && !dc->cc_op_synced && dc->cc_op != CC_OP_DYNAMIC ? dc->cc_op : -1;
+    int sync_op = (dc->flags_live_after & CC_ALL) && !dc->cc_op_synced && dc->cc_op != CC_OP_DYNAMIC ? dc->cc_op : -1;
+    dc->deferred[dc->ndeferred].sync_op = sync_op;
+    dc->deferred[dc->ndeferred].exit_op = sync_op >= 0 ? sync_op : known_op(dc);
     dc->deferred[dc->ndeferred].guard = false;
     dc->ndeferred++;
     return l;
@@ -60,6 +69,7 @@ mips_label gen_cc_guard_exit(DisasContext *dc)
 {
     mips_label l = gen_deferred_exit(dc, dc->tb->pc);
     dc->deferred[dc->ndeferred - 1].sync_op = -1;
+    dc->deferred[dc->ndeferred - 1].exit_op = -1;
     dc->deferred[dc->ndeferred - 1].guard = true;
     return l;
 }
@@ -150,7 +160,7 @@ void gen_ool_exits(DisasContext *dc)
         mips_bind_label(dc->b, dc->deferred[i].label);
         if (dc->deferred[i].sync_op >= 0)
             mips_li(dc->b, HREG_CC_OP, dc->deferred[i].sync_op);
-        int n = emit_direct_exit(dc, dc->deferred[i].target);
+        int n = emit_direct_exit(dc, dc->deferred[i].target, dc->deferred[i].exit_op);
         if (dc->deferred[i].guard)
             dc->tb->guard_exit = (uint8_t)n;
     }

@@ -61,7 +61,7 @@ typedef struct DisasContext {
     /* Taken sides of conditional branches inside the TB, emitted after its last instruction too;
      * sync_op is the lazy op to put in HREG_CC_OP on the way out, or -1. */
     int ndeferred;
-    struct { mips_label label; uint32_t target; int sync_op; bool guard; } deferred[TB_MAX_EXITS];
+    struct { mips_label label; uint32_t target; int sync_op, exit_op; bool guard; } deferred[TB_MAX_EXITS];
 } DisasContext;
 
 /* --- the instruction table (insn_table.c) --- */

@@ -350,31 +350,33 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     DisasContext dc = {
         .b = b, .tb = tb, .cc_op = CC_OP_DYNAMIC, .cc_op_synced = true,
     };
-    /* The exit-request check costs two instructions on the way in: bnel's delay slot runs only
-     * when the branch is taken, so it holds the exit path's first instruction, not a nop. */
-    dc.exit_request_label = mips_new_label(b);
-    size_t entry = b->len;
-    x86_emit_exit_request_load(b);
-    xqm_assert(b->len - entry == TB_CHAINED_ENTRY_WORDS);
-    mips_bnel(b, MIPS_AT, MIPS_ZERO, dc.exit_request_label);
-    mips_lui(b, MIPS_AT, (uint16_t)(tb->pc >> 16));
-    xqm_assert(b->len - entry == TB_UNCHECKED_ENTRY_WORDS);
-
     /*
      * A TB that reads its predecessor's flags is specialised for the lazy op in force now (what
      * the predecessor left), so that its readers are inline instead of a helper call; an entry
      * guard sends any other op to the generic variant. Loops make this pay: a branch back to the
-     * top of a loop arrives with the same op every time.
+     * top of a loop arrives with the same op every time, and chaining lets such a branch skip the
+     * guard (translate.h). The guard comes first, then the exit-request check.
      */
     tb->cc_in = CC_OP_IN_REG;
+    size_t entry = b->len;
     if ((live_in & CC_ALL) && !tb->cc_generic && env->cc_op < (CC_KIND_COUNT << 2)) {
         mips_label miss = gen_cc_guard_exit(&dc);
         mips_li(b, MIPS_AT, env->cc_op);
         mips_bne(b, HREG_CC_OP, MIPS_AT, miss);
         mips_nop(b);
+        xqm_assert(b->len - entry == TB_GUARD_WORDS);
         dc.cc_op = (int)env->cc_op;
         tb->cc_in = (uint8_t)env->cc_op;
+        entry = b->len;
     }
+    /* The exit-request check costs two instructions on the way in: bnel's delay slot runs only
+     * when the branch is taken, so it holds the exit path's first instruction, not a nop. */
+    dc.exit_request_label = mips_new_label(b);
+    x86_emit_exit_request_load(b);
+    xqm_assert(b->len - entry == TB_CHAINED_ENTRY_WORDS);
+    mips_bnel(b, MIPS_AT, MIPS_ZERO, dc.exit_request_label);
+    mips_lui(b, MIPS_AT, (uint16_t)(tb->pc >> 16));
+    xqm_assert(b->len - entry == TB_UNCHECKED_ENTRY_WORDS);
 
     int i;
     for (i = 0; i < n && !dc.tb_ended; i++) {

@@ -37,6 +37,12 @@ extern const struct x86_insn_row *(*x86_mode_insn_lookup)(unsigned cs_id);
  * go up in pc, and that edge checks, so a loop still sees an exit request within one iteration.
  */
 enum { TB_CHAINED_ENTRY_WORDS = 1, TB_UNCHECKED_ENTRY_WORDS = 3 };
+/*
+ * A TB specialised for an incoming lazy op (tb->cc_in) starts with a TB_GUARD_WORDS-word guard
+ * (`li at, op; bne t3, at, generic; nop`) before the check, so the offsets above count from
+ * there, and a chained jump whose source leaves with that very op (exit_cc) skips the guard too.
+ */
+enum { TB_GUARD_WORDS = 3 };
 void x86_emit_exit_request_load(struct mips_buf *b);
 
 /* Jump cache entries that match nothing point at this TB, whose code returns to the exec loop. */
