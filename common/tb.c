@@ -50,18 +50,24 @@ static uint32_t hash_of(uint32_t pc, uint32_t flags)
     return h >> (32 - HASH_BITS);
 }
 
+/* Low bits only: translated code computes the same index in two instructions (exit.c). */
 static uint32_t jc_index(uint32_t pc)
 {
-    return (pc ^ (pc >> JC_BITS)) & (JC_SIZE - 1);
+    return pc & (JC_SIZE - 1);
+}
+
+void tb_jc_entry_reset(struct jc_entry *e)
+{
+    e->pc = 0;
+    e->flags = 0;
+    e->tb = &x86_jc_miss_tb;
+    e->tc = x86_jc_miss_tb.tc_ptr;
 }
 
 static void jc_clear(struct jc_entry *jc)
 {
-    for (int i = 0; i < JC_SIZE; i++) {
-        jc[i].pc = 0;
-        jc[i].flags = 0;
-        jc[i].tb = &x86_jc_miss_tb;
-    }
+    for (int i = 0; i < JC_SIZE; i++)
+        tb_jc_entry_reset(&jc[i]);
 }
 
 void tb_init(void)
@@ -181,8 +187,10 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     tb->tc_ptr = host_code_ptr();
     tb->page_addr[0] = pc & ~0xfffu;
     tb->page_addr[1] = (uint32_t)-1;
-    for (int n = 0; n < TB_MAX_EXITS; n++)
+    for (int n = 0; n < TB_MAX_EXITS; n++) {
         tb->jmp_insn[n] = TB_NO_EXIT;
+        tb->exit_cc[n] = CC_OP_IN_REG;
+    }
 
     /* Protect the code page before reading it: a write by another thread after this point faults,
      * and its invalidation (which waits for tb_lock, held here) then finds this TB. Protecting
@@ -198,8 +206,10 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     host_code_commit(b.len);
     ntbs++;
 
+    /* The translator sets page_addr[1] when the TB follows a call to another page; otherwise
+     * the second page is the one its last instruction reaches into, if any. */
     uint32_t last_page = (pc + tb->size - 1) & ~0xfffu;
-    if (last_page != tb->page_addr[0])
+    if (tb->page_addr[1] == (uint32_t)-1 && last_page != tb->page_addr[0])
         tb->page_addr[1] = last_page;
     page_list_add(tb, 0);
     mode_code_page_added(tb->page_addr[0]);
@@ -231,6 +241,7 @@ TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc
         e->pc = pc;
         e->flags = flags;
         e->tb = tb;
+        e->tc = tb->tc_ptr;
     }
     return tb;
 }
@@ -240,12 +251,24 @@ TranslationBlock *tb_at_index(uint32_t index)
     return index < ntbs ? &tbs[index] : NULL;
 }
 
+/* Where a chained jump enters `to` (translate.h: the guard, then the exit-request check). */
+static uint32_t tb_chain_entry_words(const TranslationBlock *from, int n, const TranslationBlock *to)
+{
+    uint32_t check = 0;
+    if (to->cc_in != CC_OP_IN_REG) {
+        if (from->exit_cc[n] != to->cc_in)
+            return 0;       /* through the guard (the j's delay slot did a harmless load of at) */
+        check = TB_GUARD_WORDS;
+    }
+    return check + (to->pc > from->pc ? TB_UNCHECKED_ENTRY_WORDS : TB_CHAINED_ENTRY_WORDS);
+}
+
 void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to)
 {
     tb_lock();
     if (!from->invalid && !to->invalid && from->jmp_dest[n] == NULL && from->jmp_insn[n] != TB_NO_EXIT) {
         uint32_t *site = (uint32_t *)from->tc_ptr + from->jmp_insn[n];
-        host_patch_jump(site, to->tc_ptr);
+        host_patch_jump(site, (uint32_t *)to->tc_ptr + tb_chain_entry_words(from, n, to));
         from->jmp_dest[n] = to;
         from->jmp_next[n] = to->jmp_incoming;
         to->jmp_incoming = (uintptr_t)from | (uintptr_t)n;
@@ -300,10 +323,8 @@ static void tb_invalidate_locked(TranslationBlock *tb)
     remove_outgoing(tb);
     for (int i = 0; i < njump_caches; i++) {
         struct jc_entry *e = &jump_caches[i][jc_index(tb->pc)];
-        if (e->tb == tb) {
-            e->pc = 0;
-            e->tb = &x86_jc_miss_tb;
-        }
+        if (e->tb == tb)
+            tb_jc_entry_reset(e);
     }
     tb_stats.invalidated++;
 }
@@ -322,7 +343,7 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
         while (link) {
             TranslationBlock *tb = (TranslationBlock *)(link & ~(uintptr_t)1);
             link = tb->page_next[link & 1];
-            if (!tb->invalid && tb->pc < end && tb->pc + tb->size > start)
+            if (!tb->invalid && tb_overlaps(tb, start, end))
                 tb_invalidate_locked(tb);
         }
     }

@@ -35,7 +35,9 @@ typedef struct TranslationBlock {
     bool cc_generic;
     uint8_t cc_in;
     uint8_t guard_exit;         /* the exit a guard miss leaves by (to the generic variant), or 0xff */
-    uint32_t size;              /* guest bytes covered */
+    uint32_t size;              /* guest bytes covered from pc on */
+    uint32_t code_lo;           /* lowest guest address of its code: below pc when the TB follows a
+                                 * backward jmp (on its first page), else pc */
     uint32_t code_words;        /* host code size in 32-bit words */
     uint32_t index;             /* position in the TB array */
     bool invalid;
@@ -43,6 +45,9 @@ typedef struct TranslationBlock {
     /* Direct exits: word offsets of the patchable `j` and of the unchained stub it initially targets. */
     uint16_t jmp_insn[TB_MAX_EXITS];
     uint16_t jmp_stub[TB_MAX_EXITS];
+    /* The lazy op HREG_CC_OP holds when leaving by exit n (known at translation time), or
+     * CC_OP_IN_REG: a chained jump into a TB specialised for that op may skip its guard. */
+    uint8_t exit_cc[TB_MAX_EXITS];
     struct TranslationBlock *jmp_dest[TB_MAX_EXITS];  /* chained target, or NULL */
     /* Incoming chains: a list threaded through the source TBs' jmp_next (tagged with the exit
      * number in the low TB_EXIT_BITS bits, which the struct's alignment leaves free). */
@@ -62,6 +67,12 @@ typedef struct TranslationBlock {
 
 enum { CC_OP_IN_REG = 0xff };
 
+/* Whether the TB's guest code overlaps [start, end). */
+static inline bool tb_overlaps(const TranslationBlock *tb, uint64_t start, uint64_t end)
+{
+    return tb->code_lo < end && (uint64_t)tb->pc + tb->size > start;
+}
+
 /* Sets up the code cache and TB tables; called once by the mode before any cpu_exec. */
 void tb_init(void);
 /* Finds or translates the TB at pc. Called with tb_lock not held. Returns NULL when no instruction
@@ -73,6 +84,8 @@ TranslationBlock *tb_at_index(uint32_t index);
 void tb_add_jump(TranslationBlock *from, int n, TranslationBlock *to);
 /* A fresh jump cache for a new CPU, registered so invalidation can clear it. */
 struct jc_entry *tb_jc_alloc(void);
+/* Makes a jump-cache entry empty (its probe then misses and returns to the exec loop). */
+void tb_jc_entry_reset(struct jc_entry *e);
 /* Invalidates every TB whose code overlaps [start, end) and unchains it (SMC, munmap). */
 void tb_invalidate_range(uint32_t start, uint32_t end);
 /* Drops every TB (code cache full or a wholesale change). */

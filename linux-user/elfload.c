@@ -144,7 +144,9 @@ static bool read_headers(Elf *elf, int fd, const char *path, off_t file_size,
     for (int i = 0; i < prog->nseg; i++) {
         struct load_segment *s = &prog->seg[i];
         uint64_t start = (uint64_t)s->vaddr + prog->bias, end = start + s->memsz;
-        if (start < GUEST_LOWEST_MAP || end > GUEST_STACK_TOP - GUEST_STACK_SIZE - GUEST_PAGE_SIZE)
+        bool below_stack = start >= GUEST_LOWEST_MAP && end <= GUEST_STACK_TOP - GUEST_STACK_SIZE - GUEST_PAGE_SIZE;
+        bool above_stack = start >= GUEST_STACK_TOP + GUEST_PAGE_SIZE && end <= GUEST_HIGH_TOP;
+        if (!below_stack && !above_stack)
             return fail(err, err_size, "%s: segment at 0x%x does not fit the i386 address space",
                         path, s->vaddr);
         if (i > 0 && start < (uint64_t)prog->seg[i - 1].vaddr + prog->seg[i - 1].memsz)

@@ -387,14 +387,17 @@ static int64_t find_free_aligned(uint64_t len, uint64_t align)
     int64_t at = find_free_top_down(GUEST_LOWEST_MAP, GUEST_MMAP_TOP, len, align);
     if (at < 0)
         at = find_free_top_down(GUEST_MMAP_TOP, stack_floor, len, align);
+    if (at < 0)
+        at = find_free_top_down(GUEST_STACK_TOP + GUEST_PAGE_SIZE, GUEST_HIGH_TOP, len, align);
     return at;
 }
 
 static int64_t find_free_range(uint64_t hint, uint64_t len)
 {
     uint64_t stack_floor = GUEST_STACK_TOP - GUEST_STACK_SIZE - GUEST_PAGE_SIZE;
-    if (hint >= GUEST_LOWEST_MAP && hint == host_page_down(hint) && hint + len <= stack_floor
-        && range_is_free(hint, host_page_up(hint + len)))
+    bool low = hint >= GUEST_LOWEST_MAP && hint + len <= stack_floor;
+    bool high = hint >= GUEST_STACK_TOP + GUEST_PAGE_SIZE && hint + len <= GUEST_HIGH_TOP;
+    if ((low || high) && hint == host_page_down(hint) && range_is_free(hint, host_page_up(hint + len)))
         return (int64_t)hint;
     return find_free_aligned(len, host_page_size);
 }

@@ -23,6 +23,7 @@
  */
 #include "common/mode.h"
 #include "common/tb.h"
+#include "host/mips/ldst.h"
 #include "linux-user/user.h"
 
 enum { SMC_NONE, SMC_ARMED, SMC_RUNNING };
@@ -48,6 +49,11 @@ const uint8_t *mode_code_bytes(CPUX86State *env, uint32_t pc, uint32_t *avail)
         n += GUEST_PAGE_SIZE;
     *avail = n;
     return g2h(pc);
+}
+
+bool mode_smc_stops_running_tb(void)
+{
+    return true;        /* signal.c restarts the storing instruction in a step when its TB overlaps */
 }
 
 void mode_code_page_added(uint32_t page_addr)
@@ -82,15 +88,18 @@ void smc_step_end(CPUX86State *env)
 uint32_t mode_tb_flags(const CPUX86State *env)
 {
     TaskState *ts = env->mode_opaque;
+    /* Addresses are zero-extended once the guest has touched memory at or above 2 GiB (signal.c,
+     * host/mips/ldst_user.c); older TBs keep their flags and are fixed as they fault. */
+    uint32_t zext = __atomic_load_n(&guest_addr_zext, __ATOMIC_RELAXED) ? LDST_TB_FLAG_ADDR_ZEXT : 0;
     if (!ts || ts->smc_state == SMC_NONE)
-        return 0;
+        return zext;
     /* The exec loop asks before every TB it runs: at the storing instruction, the step runs. */
     if (env->eip == ts->smc_eip) {
         ts->smc_state = SMC_RUNNING;
-        return TB_FLAG_SMC_STEP;
+        return zext | TB_FLAG_SMC_STEP;
     }
     smc_step_end(ts->env);
-    return 0;
+    return zext;
 }
 
 bool mode_load_segment(CPUX86State *env, int seg, uint32_t selector)

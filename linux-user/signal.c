@@ -40,6 +40,7 @@
 #include "common/tb.h"
 #include "common/xqm.h"
 #include "host/mips/backend.h"
+#include "host/mips/ldst.h"
 #include "linux-user/syscall.h"
 #include "linux-user/user.h"
 #if __has_include("target/i386/fpu.h")
@@ -409,13 +410,40 @@ static bool handle_code_page_write(TaskState *ts, uintptr_t addr, const ucontext
         return false;
     if (ts && host_code_contains(pc)) {
         TranslationBlock *tb = tb_find_by_host_pc(pc);
-        if (tb && tb->pc < (uint64_t)hp_start + hp_size && tb->pc + tb->size > hp_start) {
+        if (tb && tb_overlaps(tb, hp_start, (uint64_t)hp_start + hp_size)) {
             restore_guest_state(ts->env, tb, uc, pc);
             smc_step_begin(ts->env, hp_start);
             siglongjmp(ts->fault_jmp, 1);
         }
     }
     return true;
+}
+
+/*
+ * Translated code that does not zero-extend guest addresses (host/mips/ldst_user.c) turns a guest
+ * address A at or above 2 GiB into the negative host address A - 2^32. That always faults; when A
+ * is mapped for the guest, the access was legal: from now on translate with zero-extension, drop
+ * the faulting TB and run the instruction again (nothing of it has happened yet: precise faults).
+ */
+bool guest_addr_zext;
+
+static bool negative_guest_address(uintptr_t addr)
+{
+    return guest_base == 0 && addr >= (uintptr_t)0xffffffff00000000ull;
+}
+
+static bool retry_with_zero_extension(TaskState *ts, uintptr_t addr, const ucontext_t *uc, uintptr_t pc)
+{
+    if (!ts || !negative_guest_address(addr) || !host_code_contains(pc)
+        || !(guest_page_flags((uint32_t)addr) & PAGE_VALID))
+        return false;
+    TranslationBlock *tb = tb_find_by_host_pc(pc);
+    if (!tb || (tb->flags & LDST_TB_FLAG_ADDR_ZEXT))
+        return false;   /* zero-extending code: a genuine fault (an access wrapping past 4 GiB) */
+    __atomic_store_n(&guest_addr_zext, true, __ATOMIC_RELAXED);
+    restore_guest_state(ts->env, tb, uc, pc);
+    tb_invalidate_range(tb->code_lo, tb->pc + tb->size < tb->pc ? 0xffffffffu : tb->pc + tb->size);
+    siglongjmp(ts->fault_jmp, 1);
 }
 
 static void host_fault_handler(int host_sig, siginfo_t *info, void *context)
@@ -435,12 +463,18 @@ static void host_fault_handler(int host_sig, siginfo_t *info, void *context)
     if (host_sig == SIGSEGV && address_in_guest_space(addr)
         && handle_code_page_write(ts, addr, uc, pc))
         return;
+    if (host_sig == SIGSEGV || host_sig == SIGBUS)
+        retry_with_zero_extension(ts, addr, uc, pc);
     if (ts && host_code_contains(pc)) {
         CPUX86State *env = ts->env;
         TranslationBlock *tb = tb_find_by_host_pc(pc);
         if (tb)
             restore_guest_state(env, tb, uc, pc);
         int guest_sig = host_to_guest_signal(host_sig);
+        /* An unmapped guest address at or above 2 GiB (see above): what the guest gets for any
+         * unmapped address, whatever the host kernel raised for a kernel-space address. */
+        if ((host_sig == SIGSEGV || host_sig == SIGBUS) && negative_guest_address(addr))
+            guest_sig = G_SIGSEGV;
         struct sigqueue_entry *e = &ts->sync;
         memset(e, 0, sizeof *e);
         if (host_sig == SIGSEGV || host_sig == SIGBUS) {

@@ -39,16 +39,22 @@ enum { GUEST_PAGE_BITS = 12, GUEST_PAGE_SIZE = 1 << GUEST_PAGE_BITS };
 #define GUEST_SPACE_SIZE ((uint64_t)1 << 32)
 
 /*
- * The layout, chosen to look like Linux's i386 layout on an x86_64 kernel (top-down mmap):
+ * The layout, shaped like Linux's i386 layout (top-down mmap) but kept below 2 GiB, where
+ * translated code may use a guest address's sign-extended register value as the host address
+ * without zero-extending it (host/mips/ldst_user.c):
  *   0x00010000                lowest address a guest may map (Linux's default mmap_min_addr)
  *   0x08048000 / 0x56555000   ET_EXEC programs at their link address / static-pie programs
  *   after the program         brk heap, growing up
  *   below GUEST_MMAP_TOP      mmap without MAP_FIXED, allocated top-down
  *   GUEST_STACK_TOP - 8 MiB   the main stack, growing down from GUEST_STACK_TOP
+ *   GUEST_STACK_TOP..GUEST_HIGH_TOP   used only when the guest asks for it (MAP_FIXED, a hint, a
+ *                             program linked there) or when everything below is taken; the first
+ *                             access there switches translation to zero-extended addresses
  */
 #define GUEST_LOWEST_MAP 0x00010000u
 #define GUEST_PIE_BASE 0x56555000u
-#define GUEST_STACK_TOP 0xfffdd000u
+#define GUEST_STACK_TOP 0x7ffdd000u
+#define GUEST_HIGH_TOP 0xffffe000u
 #define GUEST_STACK_SIZE (8u << 20)
 #define GUEST_MMAP_TOP (GUEST_STACK_TOP - GUEST_STACK_SIZE - (120u << 20))
 
@@ -87,6 +93,9 @@ enum { GUEST_MREMAP_MAYMOVE = 1, GUEST_MREMAP_FIXED = 2 };
  * emitter reads it while translating, so guest_space_init sets it before any translation.
  */
 extern uint64_t guest_base;
+/* The guest has touched a mapped page at or above 2 GiB: TBs translated from now on zero-extend
+ * guest addresses (mode_tb_flags, host/mips/ldst_user.c). Set by the fault handler (signal.c). */
+extern bool guest_addr_zext;
 
 static inline void *g2h(uint32_t guest_addr)
 {

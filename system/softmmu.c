@@ -68,22 +68,16 @@ static bool vrange_has_code(uint32_t start, uint32_t len)
 
 static void jc_flush(struct jc_entry *jc)
 {
-    for (int i = 0; i < JC_SIZE; i++) {
-        jc[i].pc = 0;
-        jc[i].flags = 0;
-        jc[i].tb = &x86_jc_miss_tb;
-    }
+    for (int i = 0; i < JC_SIZE; i++)
+        tb_jc_entry_reset(&jc[i]);
 }
 
 /* Drops the jump-cache entries for pcs in [start, start + len). */
 static void jc_drop_range(struct jc_entry *jc, uint32_t start, uint32_t len)
 {
     for (int i = 0; i < JC_SIZE; i++) {
-        if (jc[i].pc - start < len) {
-            jc[i].pc = 0;
-            jc[i].flags = 0;
-            jc[i].tb = &x86_jc_miss_tb;
-        }
+        if (jc[i].pc - start < len)
+            tb_jc_entry_reset(&jc[i]);
     }
 }
 
@@ -432,6 +426,11 @@ static bool fetch_translate(CPUX86State *env, uint32_t vaddr, uint64_t *paddr, u
         return false;
     *paddr = ref.paddr;
     return true;
+}
+
+bool mode_smc_stops_running_tb(void)
+{
+    return false;       /* a write invalidates TBs, but the running one goes on to its end */
 }
 
 void mode_code_page_added(uint32_t page_addr)

@@ -63,7 +63,10 @@ static void emit_prologue_epilogue(void)
     for (int i = 0; i < NSAVED; i++)
         mips_sd(&b, saved_regs[i], MIPS_SP, (int16_t)(8 * i));
     mips_move(&b, HREG_ENV, MIPS_A0);
+    /* gp = guest_base, or the jump cache when there is no base to add (ldst_jc_in_gp). */
     mips_ld(&b, HREG_GUEST_BASE, HREG_ENV, offsetof(CPUX86State, guest_base));
+    mips_ld(&b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, jc));
+    mips_movz(&b, HREG_GUEST_BASE, MIPS_AT, HREG_GUEST_BASE);
     emit_pinned_transfer(&b, true);
     mips_jr(&b, MIPS_A1);
     mips_nop(&b);

@@ -357,3 +357,76 @@ void mips_li32(struct mips_buf *b, int rt, uint32_t value)
 {
     mips_li(b, rt, (int32_t)value);
 }
+
+/* The register a plain ALU instruction writes (register-only, cannot trap), or -1 for anything
+ * else: memory accesses, branches, jumps, traps, hi/lo, coprocessor and SPECIAL2/3 instructions. */
+static int plain_alu_dest(uint32_t w)
+{
+    uint32_t op = w & 0xfc000000u;
+    if (op == OPC_SPECIAL) {
+        switch (w & 077) {
+        case FN_SLL: case FN_SRL: case FN_SRA: case FN_SLLV: case FN_SRLV: case FN_SRAV:
+        case FN_MOVZ: case FN_MOVN: case FN_DSLLV: case FN_DSRLV: case FN_DSRAV:
+        case FN_ADDU: case FN_SUBU: case FN_AND: case FN_OR: case FN_XOR: case FN_NOR:
+        case FN_SLT: case FN_SLTU: case FN_DADDU: case FN_DSUBU:
+        case FN_DSLL: case FN_DSRL: case FN_DSRA: case FN_DSLL32: case FN_DSRL32: case FN_DSRA32:
+            return (int)((w >> 11) & 31);
+        default:
+            return -1;
+        }
+    }
+    switch (op) {
+    case OPC_ADDIU: case OPC_SLTI: case OPC_SLTIU: case OPC_ANDI: case OPC_ORI: case OPC_XORI:
+    case OPC_LUI: case OPC_DADDIU:
+        return (int)((w >> 16) & 31);
+    default:
+        return -1;
+    }
+}
+
+/* Whether w transfers control (and so has a delay slot). */
+static bool has_delay_slot(uint32_t w)
+{
+    uint32_t op = w >> 26;
+    if (op == 0)
+        return (w & 077) == FN_JR || (w & 077) == FN_JALR;
+    return op == 1 || op == 2 || op == 3 || (op >= 4 && op <= 7) || (op >= 024 && op <= 027) ||
+           (op == 021 && ((w >> 21) & 31) == 010);      /* COP1 BC1F/BC1T */
+}
+
+bool mips_fill_last_delay_slot(struct mips_buf *b)
+{
+    if (b->overflow || b->len < 3 || b->words[b->len - 1] != 0)
+        return false;
+    int32_t w_at = (int32_t)b->len - 3, br_at = w_at + 1;
+    uint32_t w = b->words[w_at], br = b->words[br_at];
+    uint32_t op = br >> 26;
+    int rs = (int)((br >> 21) & 31), rt = (int)((br >> 16) & 31);
+    if (op == 1 && rt <= 1)
+        rt = 0;         /* REGIMM bltz/bgez (rt selects the form) read rs only */
+    else if (op == 6 || op == 7)
+        rt = 0;         /* blez/bgtz */
+    else if (op != 4 && op != 5)
+        return false;   /* beq/bne read both; nothing else is handled */
+    int d = plain_alu_dest(w);
+    if (d <= 0 || d == rs || d == rt)
+        return false;
+    if (w_at > 0 && has_delay_slot(b->words[w_at - 1]))
+        return false;   /* w is itself a delay slot */
+    for (int i = 0; i < b->nlabels; i++) {
+        if (b->label_pos[i] == w_at || b->label_pos[i] == br_at)
+            return false;   /* something jumps to w or to the branch */
+    }
+    int fix = -1;
+    for (int i = 0; i < b->nfixups; i++) {
+        if (b->fixups[i].at == br_at)
+            fix = i;
+    }
+    if (fix < 0)
+        return false;   /* a backward branch: its offset is already encoded */
+    b->words[w_at] = br;
+    b->words[br_at] = w;
+    b->fixups[fix].at = w_at;
+    b->len--;
+    return true;
+}

@@ -39,6 +39,13 @@ void emit_guest_load(const struct ldst_site *site, unsigned mop, int dst, int ad
 void emit_guest_store(const struct ldst_site *site, unsigned mop, int src, int addr, int16_t off, int scratch);
 /* User mode: host address of guest address 0, set by linux-user before anything is translated. */
 extern uint64_t guest_base;
+/* User mode: a TB flag (mode_tb_flags) that makes ldst_user.c zero-extend guest addresses; set
+ * for every TB translated after the guest touched a mapped page at or above 2 GiB. */
+enum { LDST_TB_FLAG_ADDR_ZEXT = 2 };
+
+/* Whether translated code finds env->jc in gp: the prologue puts it there when env->guest_base
+ * is 0 (user mode with the guest at host address 0); system mode uses gp as scratch. */
+bool ldst_jc_in_gp(void);
 
 /* host = the host address of guest address `addr` (for sequences such as ll/sc that need it), which
  * the access may read and write (host and addr distinct). */

@@ -2,7 +2,8 @@
  * Guest memory access for user mode: host address = guest_base + zero-extended 32-bit guest address.
  *
  * When the mode managed to place the guest at host address 0 (guest_base == 0, the usual case on
- * MIPS64 where the low 4 GiB are free) the addition disappears. x86 allows unaligned accesses and
+ * MIPS64 where the low 4 GiB are free) the addition disappears, and so does the zero-extension
+ * while the guest stays below 2 GiB (emit_host_addr). x86 allows unaligned accesses and
  * MIPS does not, so accesses not known to be aligned use the lwr/lwl (ldr/ldl, swr/swl) pairs, which
  * handle any alignment in two instructions. 16-bit accesses are split into bytes.
  *
@@ -14,24 +15,52 @@
 #include "host/mips/ldst.h"
 
 uint64_t guest_base;
-
-static void emit_host_addr(struct mips_buf *b, int host, int addr)
+/*
+ * The register holding the host address of the guest address in `addr` (plus the caller's small
+ * offset): `addr` itself when guest_base is 0 and zero-extension is off, else scratch.
+ *
+ * Without zero-extension the host address is the sign-extended 32-bit value plus the offset. For
+ * every guest address below 2 GiB that is the exact host address (addresses that wrap past 4 GiB
+ * come out right too: sign extension already subtracted 2^32). Any other guest address A yields
+ * either A itself or A - 2^32, a negative host address that always faults (kernel space). Linux-
+ * user keeps the guest's mappings below 2 GiB, and when a guest does touch a mapped page above,
+ * the fault handler sets guest_addr_zext, which linux-user puts into every later TB's flags
+ * (LDST_TB_FLAG_ADDR_ZEXT), and retranslates the TB (linux-user/signal.c).
+ */
+static int emit_host_addr(const struct ldst_site *site, int scratch, int addr)
 {
-    mips_dext(b, host, addr, 0, 32);
+    struct mips_buf *b = site->b;
+    if (guest_base == 0 && !(site->tb_flags & LDST_TB_FLAG_ADDR_ZEXT))
+        return addr;
+    mips_dext(b, scratch, addr, 0, 32);
     if (guest_base != 0)
-        mips_daddu(b, host, host, HREG_GUEST_BASE);
+        mips_daddu(b, scratch, scratch, HREG_GUEST_BASE);
+    return scratch;
+}
+
+bool ldst_jc_in_gp(void)
+{
+    return guest_base == 0;
 }
 
 void emit_guest_host_addr(const struct ldst_site *site, int host, int addr)
 {
-    emit_host_addr(site->b, host, addr);
+    int r = emit_host_addr(site, host, addr);
+    if (r != host)
+        mips_move(site->b, host, r);
 }
 
 void emit_guest_load(const struct ldst_site *site, unsigned mop, int dst, int addr, int16_t off, int scratch)
 {
     struct mips_buf *b = site->b;
-    emit_host_addr(b, scratch, addr);
     bool aligned = mop & MO_ALIGNED;
+    int host = emit_host_addr(site, scratch, addr);
+    /* An lwr/lwl (ldr/ldl) pair writes dst before its second half reads the address. */
+    if (host == dst && !aligned && (mop & MO_SIZE) >= MO_32) {
+        mips_move(b, scratch, addr);
+        host = scratch;
+    }
+    scratch = host;
     switch (mop & MO_SIZE) {
     case MO_8:
         (mop & MO_SIGN ? mips_lb : mips_lbu)(b, dst, scratch, off);
@@ -70,7 +99,7 @@ void emit_guest_load(const struct ldst_site *site, unsigned mop, int dst, int ad
 void emit_guest_store(const struct ldst_site *site, unsigned mop, int src, int addr, int16_t off, int scratch)
 {
     struct mips_buf *b = site->b;
-    emit_host_addr(b, scratch, addr);
+    scratch = emit_host_addr(site, scratch, addr);
     bool aligned = mop & MO_ALIGNED;
     switch (mop & MO_SIZE) {
     case MO_8:

@@ -98,6 +98,13 @@ void mips_emit(struct mips_buf *b, uint32_t word);
 mips_label mips_new_label(struct mips_buf *b);
 /* Binds a label to the current position and patches every branch already aimed at it. */
 void mips_bind_label(struct mips_buf *b, mips_label l);
+/*
+ * Called right after `branch-to-unbound-label; nop`: moves the instruction before the branch into
+ * the delay slot and drops the nop, when that instruction is a plain ALU operation (no memory, no
+ * trap), writes no register the branch reads, is not itself a delay slot, and no label points at it
+ * or at the branch. Returns whether it did.
+ */
+bool mips_fill_last_delay_slot(struct mips_buf *b);
 /* True once every used label is bound (a translator that forgets one is an internal bug). */
 bool mips_labels_resolved(const struct mips_buf *b);
 

@@ -124,6 +124,44 @@ static bool gen_alu_reg32(DisasContext *dc, enum alu_op aop, bool store, unsigne
     return true;
 }
 
+/*
+ * cmp/test of 8/16-bit operands whose flags only the next jcc reads: both operands are extended to
+ * 32 bits the way the condition compares them (signed conditions sign-extend, equality and unsigned
+ * ones zero-extend), so the 32-bit fused branch gives the narrow answer. Not js after cmp: the sign
+ * of a narrow difference is not the sign of the extended one.
+ */
+static bool gen_narrow_fused_compare(DisasContext *dc, bool logic, int size)
+{
+    int cc = flags_fusable_jcc(dc, logic);
+    if (cc < 0 || dc->locked)
+        return false;
+    int base = cc & ~1;
+    if (!logic && base == X86_CC_S)
+        return false;
+    int ext = base == X86_CC_L || base == X86_CC_LE || base == X86_CC_S ? -1 : 1;
+    int a = gen_load_op(dc, 0, ext);
+    if (a < 0)
+        return false;
+    const cs_x86_op *dst = dc_op(dc, 0), *src = dc_op(dc, 1);
+    int v = MIPS_ZERO;
+    int32_t imm = 0;
+    bool is_imm = src->type == X86_OP_IMM;
+    if (is_imm) {
+        imm = (int32_t)src->imm;
+        if (size == 0)
+            imm = ext < 0 ? (int8_t)imm : (uint8_t)imm;
+        else
+            imm = ext < 0 ? (int16_t)imm : (uint16_t)imm;
+    } else if (src->type == X86_OP_REG && dst->type == X86_OP_REG && src->reg == dst->reg) {
+        v = a;      /* test %al, %al */
+    } else {
+        v = gen_load_op(dc, 1, ext);
+        if (v < 0)
+            return false;
+    }
+    return flags_try_fuse_compare(dc, logic, a, v, is_imm, imm);
+}
+
 static bool gen_alu(DisasContext *dc, enum alu_op aop, bool store)
 {
     struct mips_buf *b = dc->b;
@@ -136,6 +174,9 @@ static bool gen_alu(DisasContext *dc, enum alu_op aop, bool store)
         flags_emit_cf(dc, cf);
         kind = aop == ALU_ADC ? CC_KIND_ADC : CC_KIND_SBB;
     }
+    if (!store && size < 2 && (aop == ALU_SUB || aop == ALU_AND) && flags_needed(dc, CC_ALL) &&
+        gen_narrow_fused_compare(dc, aop == ALU_AND, size))
+        return true;
     int d = reg32_operand(dc, 0);
     if (d >= 0)
         return gen_alu_reg32(dc, aop, store, CC_OP(kind, size), cf, d);

@@ -33,6 +33,9 @@ bool x86_translate_jmp(DisasContext *dc)
 {
     const cs_x86_op *t = dc_op(dc, 0);
     if (t->type == X86_OP_IMM) {
+        /* A jmp the TB followed (translate.c): its target's code comes next. */
+        if (dc->next_insn && dc->next_insn->address == direct_target(dc))
+            return true;
         gen_goto_eip(dc, direct_target(dc));
         return true;
     }
@@ -133,7 +136,9 @@ bool x86_translate_call(DisasContext *dc)
     if (t->type == X86_OP_IMM) {
         mips_li32(b, ret, dc->next_pc);
         gen_push(dc, ret, size);
-        gen_goto_eip(dc, direct_target(dc));
+        /* A call the TB followed (translate.c): the callee's code comes next. */
+        if (!(dc->next_insn && dc->next_insn->address == direct_target(dc)))
+            gen_goto_eip(dc, direct_target(dc));
         return true;
     }
     /* The target is read before the push: `call *4(%esp)` uses the old esp. */
@@ -167,6 +172,22 @@ bool x86_translate_ret(DisasContext *dc)
         mips_li32(b, MIPS_AT, pop);
         mips_addu(b, esp, esp, MIPS_AT);
     }
+    if (dc->next_insn) {
+        /* The return from a callee the TB followed (translate.c): the code after the call comes
+         * next, if the popped address is still the one the call pushed; anything else (the
+         * callee rewrote it, longjmp-like tricks) leaves for the popped address. */
+        mips_label hit = mips_new_label(b);
+        mips_li32(b, MIPS_AT, (uint32_t)dc->next_insn->address);
+        mips_beq(b, t, MIPS_AT, hit);
+        mips_nop(b);
+        if (!dc->cc_op_synced)
+            mips_li(b, HREG_CC_OP, dc->cc_op);
+        mips_sw(b, t, HREG_ENV, offsetof(CPUX86State, eip));
+        mips_j(b, host_epilogue_addr());
+        mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+        mips_bind_label(b, hit);
+        return true;
+    }
     gen_goto_reg(dc, t);
     return true;
 }
@@ -196,17 +217,17 @@ bool x86_translate_cmovcc(DisasContext *dc)
     if (v < 0)
         return false;
     int t = dc_temp(dc);
-    flags_emit_cond(dc, cc, t);
+    void (*move_if)(struct mips_buf *, int, int, int) = flags_emit_cond_sense(dc, cc, t) ? mips_movn : mips_movz;
     int gpr, off, size;
     if (!x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size))
         return false;
     if (size == 4) {
-        mips_movn(b, hreg_guest(gpr), v, t);
+        move_if(b, hreg_guest(gpr), v, t);
     } else {
         int m = dc_temp(dc);
         mips_move(b, m, hreg_guest(gpr));
         mips_ins(b, m, v, 0, 16);
-        mips_movn(b, hreg_guest(gpr), m, t);
+        move_if(b, hreg_guest(gpr), m, t);
     }
     return true;
 }

@@ -50,12 +50,16 @@ static inline enum cc_kind cc_op_kind(unsigned op) { return (enum cc_kind)(op >>
 static inline unsigned cc_op_size(unsigned op) { return op & 3; }
 enum { CC_OP_EFLAGS = CC_OP(CC_KIND_EFLAGS, 2) };
 
-/* One entry of the per-CPU jump cache (guest eip -> TB), probed inline by translated code. */
+/* One entry of the per-CPU jump cache (guest eip -> TB), probed inline by translated code, which
+ * indexes it by the low JC_BITS bits of eip and jumps to tc (the TB's code, kept here so that a hit
+ * needs no second dependent load). */
 struct TranslationBlock;
 struct jc_entry {
     uint32_t pc;
     uint32_t flags;
     struct TranslationBlock *tb;
+    void *tc;                   /* tb->tc_ptr */
+    uint64_t pad;               /* 32 bytes: indexed with a shift */
 };
 enum { JC_BITS = 12, JC_SIZE = 1 << JC_BITS };
 

@@ -3,8 +3,8 @@
  * calls to C helpers.
  *
  * A direct exit is
- *     j    stub          <- tb->jmp_insn[n]; chaining rewrites it to `j <target TB>`
- *     nop
+ *     j    stub          <- tb->jmp_insn[n]; chaining rewrites it to `j <target TB + 1 or 3 words>`
+ *     lw   at, exit_request(env)   (the target's first instruction, see translate.h)
  *   stub:                <- tb->jmp_stub[n]
  *     eip = target; v0 = (tb index << TB_EXIT_BITS) | n; j epilogue
  * so an unchained exit costs a few instructions and a chained one a single jump. HREG_CC_OP is
@@ -14,15 +14,18 @@
 #include "target/i386/internal.h"
 #include "target/i386/translate.h"
 
-static int emit_direct_exit(DisasContext *dc, uint32_t target)
+/* exit_op: the lazy op HREG_CC_OP holds on the way out, or -1 if not known here. */
+static int emit_direct_exit(DisasContext *dc, uint32_t target, int exit_op)
 {
     struct mips_buf *b = dc->b;
     int n = dc->nexits++;
     xqm_assert(n < TB_MAX_EXITS);
+    dc->tb->exit_cc[n] = exit_op >= 0 ? (uint8_t)exit_op : CC_OP_IN_REG;
     dc->tb->jmp_insn[n] = (uint16_t)b->len;
-    /* Initially the j lands on the stub right after its delay slot. */
+    /* Initially the j lands on the stub right after its delay slot. Chained, it enters the target
+     * past its first word, which the delay slot does here (translate.h). */
     mips_j(b, (uint64_t)(uintptr_t)(b->words + b->len + 2));
-    mips_nop(b);
+    x86_emit_exit_request_load(b);
     dc->tb->jmp_stub[n] = (uint16_t)b->len;
     mips_li32(b, MIPS_AT, target);
     mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
@@ -32,13 +35,19 @@ static int emit_direct_exit(DisasContext *dc, uint32_t target)
     return n;
 }
 
+/* The lazy op HREG_CC_OP holds right now, if the translator knows it. */
+static int known_op(const DisasContext *dc)
+{
+    return dc->cc_op_synced && dc->cc_op != CC_OP_DYNAMIC ? dc->cc_op : -1;
+}
+
 void gen_goto_eip(DisasContext *dc, uint32_t target)
 {
     /* When no successor reads the flags, HREG_CC_OP may keep an older op: the pair it forms with
      * the CC registers is still a valid lazy state, just one whose values nobody will look at. */
     if (dc->flags_live_after & CC_ALL)
         flags_sync(dc);
-    emit_direct_exit(dc, target);
+    emit_direct_exit(dc, target, known_op(dc));
     dc->tb_ended = true;
 }
 
@@ -48,8 +57,9 @@ mips_label gen_deferred_exit(DisasContext *dc, uint32_t target)
     mips_label l = mips_new_label(dc->b);
     dc->deferred[dc->ndeferred].label = l;
     dc->deferred[dc->ndeferred].target = target;
-    dc->deferred[dc->ndeferred].sync_op =
-        (dc->flags_live_after & CC_ALL) && !dc->cc_op_synced && dc->cc_op != CC_OP_DYNAMIC ? dc->cc_op : -1;
+    int sync_op = (dc->flags_live_after & CC_ALL) && !dc->cc_op_synced && dc->cc_op != CC_OP_DYNAMIC ? dc->cc_op : -1;
+    dc->deferred[dc->ndeferred].sync_op = sync_op;
+    dc->deferred[dc->ndeferred].exit_op = sync_op >= 0 ? sync_op : known_op(dc);
     dc->deferred[dc->ndeferred].guard = false;
     dc->ndeferred++;
     return l;
@@ -59,6 +69,7 @@ mips_label gen_cc_guard_exit(DisasContext *dc)
 {
     mips_label l = gen_deferred_exit(dc, dc->tb->pc);
     dc->deferred[dc->ndeferred - 1].sync_op = -1;
+    dc->deferred[dc->ndeferred - 1].exit_op = -1;
     dc->deferred[dc->ndeferred - 1].guard = true;
     return l;
 }
@@ -66,29 +77,38 @@ mips_label gen_cc_guard_exit(DisasContext *dc)
 void gen_goto_reg(DisasContext *dc, int reg)
 {
     struct mips_buf *b = dc->b;
-    flags_sync(dc);
-    /* Probe the jump cache: entry = jc[(eip ^ eip >> JC_BITS) & (JC_SIZE - 1)]. Only a miss needs
-     * the eip in env (the hit path jumps straight to the target's code). */
+    /* HREG_CC_OP is synced on both paths below, in the jr's delay slot on a hit. */
+    bool sync = !dc->cc_op_synced;
+    xqm_assert(!sync || dc->cc_op >= 0);
+    dc->cc_op_synced = true;
+    /* Probe the jump cache: entry = jc[eip & (JC_SIZE - 1)] (tb.c uses the same index). A hit
+     * jumps to the entry's code pointer: eight instructions, seven when gp holds env->jc
+     * (ldst_jc_in_gp). Only a miss needs the eip in env; when
+     * no cc_op sync needs the jr's delay slot, the store sits there (harmless on a hit) and doubles
+     * as the miss path's first instruction. */
     int base = dc_temp(dc), idx = dc_temp(dc);
-    mips_ld(b, base, HREG_ENV, offsetof(CPUX86State, jc));
-    mips_srl(b, idx, reg, JC_BITS);
-    mips_xor(b, idx, idx, reg);
-    mips_andi(b, idx, idx, JC_SIZE - 1);
-    mips_dsll(b, idx, idx, 4);
-    mips_daddu(b, idx, idx, base);
+    int jc = HREG_GUEST_BASE;
+    if (!ldst_jc_in_gp()) {
+        mips_ld(b, base, HREG_ENV, offsetof(CPUX86State, jc));
+        jc = base;
+    }
+    mips_dext(b, idx, reg, 0, JC_BITS);
+    mips_dsll(b, idx, idx, 5);
+    mips_daddu(b, idx, idx, jc);
     mips_lw(b, base, idx, offsetof(struct jc_entry, pc));
     mips_label miss = mips_new_label(b);
     mips_bne(b, base, reg, miss);
-    mips_ld(b, idx, idx, offsetof(struct jc_entry, tb));        /* delay slot */
-    mips_ld(b, idx, idx, offsetof(TranslationBlock, tc_ptr));
+    mips_ld(b, idx, idx, offsetof(struct jc_entry, tc));        /* delay slot */
     mips_jr(b, idx);
-    mips_nop(b);
+    if (sync)
+        mips_addiu(b, HREG_CC_OP, MIPS_ZERO, (int16_t)dc->cc_op);
     mips_bind_label(b, miss);
+    if (sync)
+        mips_addiu(b, HREG_CC_OP, MIPS_ZERO, (int16_t)dc->cc_op);
     mips_sw(b, reg, HREG_ENV, offsetof(CPUX86State, eip));
     mips_j(b, host_epilogue_addr());
     mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
-    _Static_assert(sizeof(struct jc_entry) == 16, "jump cache entries are indexed with a shift by 4");
-    _Static_assert(offsetof(TranslationBlock, tc_ptr) == 0, "tc_ptr must come first");
+    _Static_assert(sizeof(struct jc_entry) == 32, "jump cache entries are indexed with a shift by 5");
     dc->tb_ended = true;
 }
 
@@ -140,7 +160,7 @@ void gen_ool_exits(DisasContext *dc)
         mips_bind_label(dc->b, dc->deferred[i].label);
         if (dc->deferred[i].sync_op >= 0)
             mips_li(dc->b, HREG_CC_OP, dc->deferred[i].sync_op);
-        int n = emit_direct_exit(dc, dc->deferred[i].target);
+        int n = emit_direct_exit(dc, dc->deferred[i].target, dc->deferred[i].exit_op);
         if (dc->deferred[i].guard)
             dc->tb->guard_exit = (uint8_t)n;
     }

@@ -17,9 +17,6 @@
 #include "common/xqm.h"
 #include "target/i386/internal.h"
 
-enum { X86_CC_O, X86_CC_NO, X86_CC_B, X86_CC_AE, X86_CC_E, X86_CC_NE, X86_CC_BE, X86_CC_A,
-       X86_CC_S, X86_CC_NS, X86_CC_P, X86_CC_NP, X86_CC_L, X86_CC_GE, X86_CC_LE, X86_CC_G };
-
 /* Which lazy registers an op's flag formulas read (cpu.h): moves into the others are wasted. */
 static bool kind_uses_src1(enum cc_kind k) { return k != CC_KIND_LOGIC; }
 static bool kind_uses_src2(enum cc_kind k)
@@ -333,7 +330,7 @@ void flags_materialize(DisasContext *dc, int dst)
 }
 
 /* Conditions from the difference of two compared values (cmp/sub), without computing flags. */
-static bool emit_cond_sub(DisasContext *dc, int base, int dst)
+static bool emit_cond_sub(DisasContext *dc, int base, int dst, bool *negated)
 {
     struct mips_buf *b = dc->b;
     unsigned op = (unsigned)dc->cc_op;
@@ -350,7 +347,7 @@ static bool emit_cond_sub(DisasContext *dc, int base, int dst)
         a = zext_for_compare(dc, op, HREG_CC_SRC1, dst);
         c = zext_for_compare(dc, op, HREG_CC_SRC2, t);
         mips_sltu(b, dst, c, a);
-        mips_xori(b, dst, dst, 1);
+        *negated = true;
         break;
     case X86_CC_L:
         a = sext_for_compare(dc, op, HREG_CC_SRC1, dst);
@@ -361,7 +358,7 @@ static bool emit_cond_sub(DisasContext *dc, int base, int dst)
         a = sext_for_compare(dc, op, HREG_CC_SRC1, dst);
         c = sext_for_compare(dc, op, HREG_CC_SRC2, t);
         mips_slt(b, dst, c, a);
-        mips_xori(b, dst, dst, 1);
+        *negated = true;
         break;
     default:
         done = false;
@@ -372,9 +369,15 @@ static bool emit_cond_sub(DisasContext *dc, int base, int dst)
 
 void flags_emit_cond(DisasContext *dc, int cc, int dst)
 {
+    if (!flags_emit_cond_sense(dc, cc, dst))
+        mips_xori(dc->b, dst, dst, 1);
+}
+
+bool flags_emit_cond_sense(DisasContext *dc, int cc, int dst)
+{
     struct mips_buf *b = dc->b;
     int base = cc & ~1;
-    bool invert = cc & 1;
+    bool invert = cc & 1, negated = false;
 
     if (dc->cc_op == CC_OP_DYNAMIC) {
         /* Start of a TB: compute all flags once, then read the condition from the bits. */
@@ -402,7 +405,7 @@ void flags_emit_cond(DisasContext *dc, int cc, int dst)
             break;
         }
         dc_temp_free(dc, t);
-    } else if (!(cc_op_kind((unsigned)dc->cc_op) == CC_KIND_SUB && emit_cond_sub(dc, base, dst))) {
+    } else if (!(cc_op_kind((unsigned)dc->cc_op) == CC_KIND_SUB && emit_cond_sub(dc, base, dst, &negated))) {
         int t = dc_temp(dc);
         switch (base) {
         case X86_CC_O: emit_of(dc, dst); break;
@@ -428,8 +431,17 @@ void flags_emit_cond(DisasContext *dc, int cc, int dst)
         }
         dc_temp_free(dc, t);
     }
-    if (invert)
-        mips_xori(b, dst, dst, 1);
+    return invert == negated;
+}
+
+/* The delay slot of a conditional branch just emitted: the instruction before it if it can move
+ * there (mips_fill_last_delay_slot), else a nop. The moved word may come from the previous guest
+ * instruction, which cannot fault, so the host-pc map stays exact. */
+static void flags_branch_delay_slot(DisasContext *dc)
+{
+    mips_nop(dc->b);
+    if (mips_fill_last_delay_slot(dc->b) && dc->b->len - 2 < dc->insn_start)
+        dc->insn_start = dc->b->len - 2;
 }
 
 static bool fusable(bool logic, int base)
@@ -440,13 +452,20 @@ static bool fusable(bool logic, int base)
            base == X86_CC_LE || base == X86_CC_S;
 }
 
-bool flags_try_fuse_compare(DisasContext *dc, bool logic, int a, int b, bool is_imm, int32_t imm)
+int flags_fusable_jcc(const DisasContext *dc, bool logic)
 {
     const cs_insn *next = dc->next_insn;
     /* Only a Jcc: setcc/cmovcc share condition codes but read the flags through flags_emit_cond. */
     const struct x86_insn_row *row = next ? x86_insn_lookup(next->id) : NULL;
     int cc = row && row->translate == x86_translate_jcc ? x86_cond_of(next->id) : -1;
     if (cc < 0 || (dc->next_live_after & CC_ALL) || !fusable(logic, cc & ~1))
+        return -1;
+    return cc;
+}
+
+bool flags_try_fuse_compare(DisasContext *dc, bool logic, int a, int b, bool is_imm, int32_t imm)
+{
+    if (flags_fusable_jcc(dc, logic) < 0)
         return false;
     dc->pending_cmp.valid = true;
     dc->pending_cmp.logic = logic;
@@ -499,7 +518,7 @@ static void emit_pending_branch(DisasContext *dc, int cc, mips_label l)
         case X86_CC_L: (inv ? mips_bgez : mips_bltz)(b, r, l); break;
         default: (inv ? mips_bgtz : mips_blez)(b, r, l); break;    /* LE: ZF | SF */
         }
-        mips_nop(b);
+        flags_branch_delay_slot(dc);
         return;
     }
     switch (base) {
@@ -534,7 +553,7 @@ static void emit_pending_branch(DisasContext *dc, int cc, mips_label l)
         break;
     }
     }
-    mips_nop(b);
+    flags_branch_delay_slot(dc);
 }
 
 void flags_emit_branch(DisasContext *dc, int cc, mips_label l)
@@ -554,34 +573,33 @@ void flags_emit_branch(DisasContext *dc, int cc, mips_label l)
         enum cc_kind k = cc_op_kind(op);
         if (base == X86_CC_E && k == CC_KIND_SUB) {
             (invert ? mips_bne : mips_beq)(b, HREG_CC_SRC1, HREG_CC_SRC2, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
         if (base == X86_CC_E && k != CC_KIND_EFLAGS) {
             (invert ? mips_bnez : mips_beqz)(b, HREG_CC_RES, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
         if (base == X86_CC_S && k != CC_KIND_EFLAGS) {
             (invert ? mips_bgez : mips_bltz)(b, HREG_CC_RES, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
         if (base == X86_CC_L && k == CC_KIND_LOGIC) {
             (invert ? mips_bgez : mips_bltz)(b, HREG_CC_RES, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
         if (base == X86_CC_LE && k == CC_KIND_LOGIC) {
             (invert ? mips_bgtz : mips_blez)(b, HREG_CC_RES, l);
-            mips_nop(b);
+            flags_branch_delay_slot(dc);
             return;
         }
     }
     int t = dc_temp(dc);
-    flags_emit_cond(dc, base, t);
-    (invert ? mips_beqz : mips_bnez)(b, t, l);
-    mips_nop(b);
+    (flags_emit_cond_sense(dc, cc, t) ? mips_bnez : mips_beqz)(b, t, l);
+    flags_branch_delay_slot(dc);
     dc_temp_free(dc, t);
 }
 

@@ -62,8 +62,10 @@ static const struct x86_insn_row rows[X86_INS_ENDING] = {
     ROW_KEEP(X86_INS_SAR, x86_translate_sar, 0, F_ALL),
     ROW_KEEP(X86_INS_SHLD, x86_translate_shld, 0, F_ALL),
     ROW_KEEP(X86_INS_SHRD, x86_translate_shrd, 0, F_ALL),
-    ROW(X86_INS_ROL, x86_translate_rol, F_ALL, F_C | F_O, false),
-    ROW(X86_INS_ROR, x86_translate_ror, F_ALL, F_C | F_O, false),
+    /* Rotates keep SF ZF AF PF: those pass through (liveness carries them past as live when they
+     * are), so a rotate by a constant reads nothing itself; by CL it may keep everything. */
+    ROW_KEEP(X86_INS_ROL, x86_translate_rol, 0, F_C | F_O),
+    ROW_KEEP(X86_INS_ROR, x86_translate_ror, 0, F_C | F_O),
 
     ROW(X86_INS_BT, x86_translate_bt, F_ALL, F_ALL, false),
     ROW(X86_INS_BTS, x86_translate_bts, F_ALL, F_ALL, true),

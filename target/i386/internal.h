@@ -31,6 +31,8 @@ typedef struct DisasContext {
     const cs_insn *insn;
     const cs_x86 *x86;
     uint32_t pc;                /* eip of the current instruction */
+    size_t insn_start;          /* its first host word (one less if a delay slot took the word
+                                 * before it: see flags_branch_delay_slot) */
     uint32_t next_pc;
     uint32_t flags_live_after;  /* CC_* bits some later instruction may read */
     const cs_insn *next_insn;   /* the following instruction of this TB, or NULL */
@@ -59,7 +61,7 @@ typedef struct DisasContext {
     /* Taken sides of conditional branches inside the TB, emitted after its last instruction too;
      * sync_op is the lazy op to put in HREG_CC_OP on the way out, or -1. */
     int ndeferred;
-    struct { mips_label label; uint32_t target; int sync_op; bool guard; } deferred[TB_MAX_EXITS];
+    struct { mips_label label; uint32_t target; int sync_op, exit_op; bool guard; } deferred[TB_MAX_EXITS];
 } DisasContext;
 
 /* --- the instruction table (insn_table.c) --- */
@@ -108,6 +110,9 @@ int gen_ea(DisasContext *dc, const cs_x86_op *op);
 void gen_ea_into(DisasContext *dc, const cs_x86_op *op, int dst);
 /* Loads 32-bit memory operand i straight into dst (a guest register). */
 int gen_load_op_into(DisasContext *dc, int i, int dst);
+/* Loads 8/16-bit memory operand i, zero- (extend > 0) or sign-extended (< 0), straight into dst (a
+ * guest register): the load either faults before writing dst or completes, so faults stay precise. */
+void gen_load_narrow_into(DisasContext *dc, int i, int dst, int extend);
 /* Value of operand i in a register: guest register, fresh temp, or ZERO. extend: 0 = low bits only,
  * 1 = zero-extended, -1 = sign-extended to 32 bits (and then sign-extended to 64 as always). */
 int gen_load_op(DisasContext *dc, int i, int extend);
@@ -142,6 +147,9 @@ void flags_end(DisasContext *dc, unsigned op, int res);
  * instruction is a jcc that alone reads these flags and can branch on the operands directly; the
  * comparison is then left pending for it. */
 bool flags_try_fuse_compare(DisasContext *dc, bool logic, int a, int b, bool is_imm, int32_t imm);
+/* The condition code of the next instruction if it is a jcc that could branch on the operands of
+ * this cmp (logic = false) or test directly, else -1. */
+int flags_fusable_jcc(const DisasContext *dc, bool logic);
 /* Records the lazy state on a path that runs only sometimes (a shift by CL = 0, a rep with ecx = 0
  * skip it): HREG_CC_OP is written as well, and after the instruction the op is known only at run
  * time (CC_OP_DYNAMIC). The caller synced HREG_CC_OP before the paths split. */
@@ -150,12 +158,18 @@ void flags_set_dynamic(DisasContext *dc, unsigned op, int res, int src1, int src
 void flags_sync(DisasContext *dc);
 /* dst = 1 if condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc) holds, else 0. */
 void flags_emit_cond(DisasContext *dc, int cc, int dst);
+/* The same without the final inversion some conditions need: returns true if dst = cc holds,
+ * false if dst = cc does not hold (dst is 0 or 1 either way). */
+bool flags_emit_cond_sense(DisasContext *dc, int cc, int dst);
 /* Branches to l if condition cc holds (the delay slot is filled with a nop). */
 void flags_emit_branch(DisasContext *dc, int cc, mips_label l);
 /* dst = CF as 0/1. */
 void flags_emit_cf(DisasContext *dc, int dst);
 /* dst = the six arithmetic flags as eflags bits. */
 void flags_materialize(DisasContext *dc, int dst);
+/* x86 condition codes, the low nibble of Jcc/SETcc/CMOVcc; odd ones negate the one before. */
+enum { X86_CC_O, X86_CC_NO, X86_CC_B, X86_CC_AE, X86_CC_E, X86_CC_NE, X86_CC_BE, X86_CC_A,
+       X86_CC_S, X86_CC_NS, X86_CC_P, X86_CC_NP, X86_CC_L, X86_CC_GE, X86_CC_LE, X86_CC_G };
 /* The condition code of a Jcc/SETcc/CMOVcc capstone id, or -1. */
 int x86_cond_of(unsigned cs_id);
 

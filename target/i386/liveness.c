@@ -4,7 +4,8 @@
  * Backward over the TB, starting from what the TB's successors need. A successor's need is found
  * by decoding a few of its instructions straight-line: the flags it reads before overwriting them.
  * Successors are known for direct jumps, jcc (both ways), direct calls and fall-through; after an
- * indirect jump, a return or an interrupt every flag is taken as live.
+ * indirect jump, a return or an interrupt every flag is taken as live. The scan of a successor
+ * follows direct jumps and calls and both sides of its conditional branches (same page, bounded).
  *
  * A successor counts only if its code lies on the TB's own guest page(s): a write to those pages
  * invalidates the TB (self-modifying code), so its liveness can never outlive the code it was
@@ -17,7 +18,7 @@
 #include "common/mode.h"
 #include "target/i386/internal.h"
 
-enum { SUCCESSOR_SCAN_INSNS = 8, MEMO_BITS = 12 };
+enum { SUCCESSOR_SCAN_INSNS = 16, MEMO_BITS = 12 };
 
 /*
  * successor_needs results by address: many TBs branch to the same places, and decoding is the
@@ -87,17 +88,22 @@ static bool on_tb_pages(uint32_t addr)
     return page == scan_page_lo || page == scan_page_hi;
 }
 
-static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
+/*
+ * Scans straight-line from pc for at most *budget instructions, following direct jmp/call targets
+ * and both sides of direct conditional branches (each side with what is left of the budget), all
+ * on `page`. Returns the flags read before being written; anything not known to be overwritten
+ * when the scan stops counts as read.
+ */
+static uint16_t scan_needs(CPUX86State *env, uint32_t pc, uint32_t page, int *budget, int depth)
 {
-    static cs_insn *insn;
+    static cs_insn *insns[4];
     csh h = x86_cs_handle();
-    if (!insn)
-        insn = cs_malloc(h);
+    if (!insns[depth])
+        insns[depth] = cs_malloc(h);
+    cs_insn *insn = insns[depth];
     uint16_t needed = 0, killed = 0;
-    /* The scan stays on the successor's first page, so the memo's answer for pc does not depend
-     * on which TB asked. */
-    uint32_t page = pc & ~0xfffu;
-    for (int k = 0; k < SUCCESSOR_SCAN_INSNS; k++) {
+    while (*budget > 0) {
+        --*budget;
         uint32_t avail;
         const uint8_t *code = mode_code_bytes(env, pc, &avail);
         if (!code || avail == 0)
@@ -112,11 +118,38 @@ static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
         insn_flags(insn, row, &read, &written);
         needed |= read & ~killed;
         killed |= written;
-        if (killed == CC_ALL || x86_is_control_transfer(insn))
+        if (killed == CC_ALL)
             break;
-        pc += insn->size;
+        if (!x86_is_control_transfer(insn)) {
+            pc += insn->size;
+            continue;
+        }
+        const cs_x86 *x = &insn->detail->x86;
+        bool direct = x->op_count == 1 && x->operands[0].type == X86_OP_IMM &&
+                      x->prefix[2] != X86_PREFIX_OPSIZE;
+        if (!direct)
+            break;
+        uint32_t target = (uint32_t)x->operands[0].imm;
+        if (insn->id == X86_INS_JMP || insn->id == X86_INS_CALL) {
+            pc = target;
+            continue;
+        }
+        if (!x86_is_direct_jcc(insn) || depth + 1 >= (int)(sizeof insns / sizeof insns[0]))
+            break;
+        uint32_t next = pc + insn->size;
+        uint16_t taken = scan_needs(env, target, page, budget, depth + 1);
+        uint16_t fall = scan_needs(env, next, page, budget, depth + 1);
+        return (uint16_t)((needed | ((taken | fall) & ~killed)) & CC_ALL);
     }
     return (uint16_t)((needed | ~killed) & CC_ALL);
+}
+
+static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
+{
+    /* The scan stays on the successor's first page, so the memo's answer for pc does not depend
+     * on which TB asked. */
+    int budget = SUCCESSOR_SCAN_INSNS;
+    return scan_needs(env, pc, pc & ~0xfffu, &budget, 0);
 }
 
 static uint16_t successor_needs(CPUX86State *env, uint32_t pc)

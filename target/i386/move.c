@@ -33,6 +33,13 @@ bool x86_translate_mov(DisasContext *dc)
 
 static bool gen_movx(DisasContext *dc, int extend)
 {
+    int gpr, off, size;
+    const cs_x86_op *src = dc_op(dc, 1);
+    if (src->type == X86_OP_MEM && (src->size == 1 || src->size == 2) && !dc->locked &&
+        x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size) && size == 4) {
+        gen_load_narrow_into(dc, 1, hreg_guest(gpr), extend);
+        return true;
+    }
     int v = gen_load_op(dc, 1, extend);
     if (v < 0)
         return false;

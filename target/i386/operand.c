@@ -78,9 +78,17 @@ static int gen_ea_parts(DisasContext *dc, const cs_x86_op *op, bool fold, int16_
     bool addr16 = dc->x86->addr_size == 2;
 
     *off = 0;
-    if (fold && !addr16 && disp >= -32760 && disp <= 32760 && (base >= 0 || index >= 0)) {
-        *off = (int16_t)disp;
-        disp = 0;
+    if (fold && !addr16 && (base >= 0 || index >= 0)) {
+        /* A large displacement leaves its low half to the access's offset field too, so the
+         * rest is a multiple of 64 KiB: one lui instead of lui + ori. */
+        int32_t lo = (int16_t)(uint16_t)disp;
+        if (disp >= -32760 && disp <= 32760) {
+            *off = (int16_t)disp;
+            disp = 0;
+        } else if (lo >= -32760 && lo <= 32760) {
+            *off = (int16_t)lo;
+            disp -= lo;
+        }
     }
     if (base >= 0 && index < 0 && disp == 0 && !seg_base && !addr16)
         return base;
@@ -108,6 +116,9 @@ static int gen_ea_parts(DisasContext *dc, const cs_x86_op *op, bool fold, int16_
     if (disp != 0 || cur == MIPS_ZERO) {
         if (disp >= -32768 && disp <= 32767) {
             mips_addiu(b, t, cur, (int16_t)disp);
+        } else if ((disp & 0xffff) == 0) {
+            mips_lui(b, MIPS_AT, (uint16_t)((uint32_t)disp >> 16));
+            mips_addu(b, t, cur, MIPS_AT);
         } else {
             mips_li32(b, MIPS_AT, (uint32_t)disp);
             mips_addu(b, t, cur, MIPS_AT);
@@ -369,6 +380,14 @@ int gen_load_op_into(DisasContext *dc, int i, int dst)
     dc_set_mem_operand(dc, op);
     gen_ld_off(dc, MO_32 | (dc->ea_aligned ? MO_ALIGNED : 0), dst, dc->ea_reg, dc->ea_off);
     return dst;
+}
+
+void gen_load_narrow_into(DisasContext *dc, int i, int dst, int extend)
+{
+    const cs_x86_op *op = dc_op(dc, i);
+    xqm_assert(op->type == X86_OP_MEM && (op->size == 1 || op->size == 2) && !dc->locked && extend != 0);
+    dc_set_mem_operand(dc, op);
+    gen_ld_off(dc, mop_of_size(op->size, extend) | (dc->ea_aligned ? MO_ALIGNED : 0), dst, dc->ea_reg, dc->ea_off);
 }
 
 void gen_write_gpr(DisasContext *dc, int gpr, int byte_off, int size, int value)

@@ -151,7 +151,11 @@ static bool gen_rotate(DisasContext *dc, bool left)
     int fl = -1;
     if (flags) {
         fl = dc_temp(dc);
-        flags_materialize(dc, fl);
+        /* The flags a rotate keeps need their current values only if something reads them. */
+        if (flags_needed(dc, CC_ALL & ~(CC_C | CC_O)) || count < 0)
+            flags_materialize(dc, fl);
+        else
+            mips_move(b, fl, MIPS_ZERO);
     }
     if (count > 0) {
         mips_rotr(b, res, v, left ? (32 - count) & 31 : count);

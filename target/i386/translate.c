@@ -24,6 +24,8 @@ static csh cs_handle;
 static cs_insn *insns[TB_MAX_INSNS];
 static csh cs_mips_handle;
 
+enum { MAX_FOLLOWED_JMPS = 4, MAX_FOLLOWED_CALLS = 2, MAX_FOLLOWED_CALLEE_INSNS = 6 };
+
 TranslationBlock x86_jc_miss_tb;
 
 /* Temporaries handed to translators. a0..a3 double as helper arguments and t9 as the helper
@@ -97,6 +99,11 @@ void x86_translate_init(void)
     host_code_commit(b.len);
 }
 
+void x86_emit_exit_request_load(struct mips_buf *b)
+{
+    mips_lw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exit_request));
+}
+
 int dc_temp(DisasContext *dc)
 {
     for (size_t i = 0; i < sizeof temp_pool / sizeof temp_pool[0]; i++) {
@@ -155,14 +162,69 @@ static void log_out_asm(const uint32_t *code, size_t from, size_t to)
     }
 }
 
-/* Decodes up to TB_MAX_INSNS instructions; returns the count (0: nothing decodable at pc). */
-static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
+/* A direct jmp/call's target, or false for any other instruction (or a 16-bit operand size). */
+static bool direct_target(const cs_insn *j, unsigned id, uint32_t *target)
 {
-    uint32_t page = pc & ~0xfffu;
-    int n = 0, inner_branches = 0;
+    const cs_x86 *x = &j->detail->x86;
+    if (j->id != id || x->op_count != 1 || x->operands[0].type != X86_OP_IMM ||
+        x->prefix[2] == X86_PREFIX_OPSIZE)
+        return false;
+    *target = (uint32_t)x->operands[0].imm;
+    return true;
+}
+
+static bool already_in_tb(cs_insn *const *in, int n, uint32_t addr)
+{
+    for (int i = 0; i < n; i++) {
+        if (in[i]->address == addr)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the code at target reaches a plain `ret` within MAX_FOLLOWED_CALLEE_INSNS instructions
+ * on its page with no other control transfer on the way (a PC thunk, a tiny leaf function). */
+static bool callee_returns_soon(CPUX86State *env, uint32_t target, cs_insn *scratch)
+{
+    uint32_t page = target & ~0xfffu;
+    for (int k = 0; k < MAX_FOLLOWED_CALLEE_INSNS; k++) {
+        uint32_t avail;
+        const uint8_t *code = mode_code_bytes(env, target, &avail);
+        if (!code || avail == 0 || target + 15 >= page + 0x1000 || !x86_decode(code, avail, target, scratch))
+            return false;
+        if (x86_insn_lookup(scratch->id) == NULL)
+            return false;
+        if (x86_is_control_transfer(scratch))
+            return scratch->id == X86_INS_RET && scratch->detail->x86.op_count == 0 &&
+                   scratch->detail->x86.prefix[2] != X86_PREFIX_OPSIZE;
+        target += scratch->size;
+    }
+    return false;
+}
+
+/*
+ * Decodes up to TB_MAX_INSNS instructions; returns the count (0: nothing decodable at pc).
+ *
+ * Besides falling through conditional branches, a TB follows some unconditional transfers, so
+ * that the code after them is translated in line (no exit, no lookup, flags and registers known):
+ * - a direct jmp to its first page, up to MAX_FOLLOWED_JMPS times;
+ * - a direct call to a callee that returns within a few instructions (callee_returns_soon), on
+ *   its first page or on one other page (the "foreign" page, which the TB then covers like a
+ *   second page), and the plain `ret` that returns from it, which the translator checks against
+ *   the return address the call pushed (x86_translate_ret);
+ * never to an instruction already in the TB (no unrolling). Every page the TB decodes from is
+ * protected before it is read. A TB with a foreign page never crosses a page end.
+ */
+static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception, uint32_t *foreign_page)
+{
+    uint32_t page = pc & ~0xfffu, foreign = 0;
+    int n = 0, inner_branches = 0, followed = 0;
+    uint32_t ret_stack[MAX_FOLLOWED_CALLS];
+    int calls = 0, depth = 0;
     uint32_t cur = pc;
     while (n < TB_MAX_INSNS) {
-        if (n > 0 && (cur & ~0xfffu) != page)
+        uint32_t cpage = cur & ~0xfffu;
+        if (n > 0 && cpage != page && cpage != foreign)
             break;
         uint32_t avail;
         const uint8_t *code = mode_code_bytes(env, cur, &avail);
@@ -171,9 +233,13 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
                 *fault_exception = EXCP_PF;
             break;
         }
-        /* An instruction may reach into the next page: protect it before reading (see tb.c). */
-        if (cur + 15 >= page + 0x1000 && avail > page + 0x1000 - cur)
+        /* An instruction may reach into the next page: protect it before reading (see tb.c).
+         * With a foreign page the TB stays off page ends instead. */
+        if (cur + 15 >= cpage + 0x1000 && avail > cpage + 0x1000 - cur) {
+            if (foreign)
+                break;
             mode_code_page_added(page + 0x1000);
+        }
         if (!x86_decode(code, avail, cur, insns[n])) {
             if (n == 0)
                 *fault_exception = avail < 16 ? EXCP_PF : EXCP_UD;
@@ -181,17 +247,48 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
         }
         cur += insns[n]->size;
         n++;
-        if (x86_insn_lookup(insns[n - 1]->id) == NULL)
+        const cs_insn *last = insns[n - 1];
+        if (x86_insn_lookup(last->id) == NULL)
             break;      /* it becomes a #UD exit: nothing after it can run */
-        if (x86_is_control_transfer(insns[n - 1])) {
+        uint32_t target;
+        if (direct_target(last, X86_INS_JMP, &target) && followed < MAX_FOLLOWED_JMPS &&
+            (target & ~0xfffu) == page && ((cur - 1) & ~0xfffu) == cpage && !already_in_tb(insns, n, target)) {
+            followed++;
+            cur = target;
+            continue;
+        }
+        if (direct_target(last, X86_INS_CALL, &target) && calls < MAX_FOLLOWED_CALLS && n < TB_MAX_INSNS &&
+            ((cur - 1) & ~0xfffu) == cpage && !already_in_tb(insns, n, target)) {
+            uint32_t tpage = target & ~0xfffu;
+            bool known = tpage == page || tpage == foreign;
+            bool new_foreign = !known && !foreign && ((cur - 1) & ~0xfffu) == page && tpage != page + 0x1000 &&
+                               mode_smc_stops_running_tb();
+            if (new_foreign)
+                mode_code_page_added(tpage);    /* protected before it is read */
+            if ((known || new_foreign) && callee_returns_soon(env, target, insns[n])) {
+                if (tpage != page && !foreign)
+                    foreign = tpage;
+                calls++;
+                ret_stack[depth++] = cur;
+                cur = target;
+                continue;
+            }
+        }
+        if (depth > 0 && last->id == X86_INS_RET && last->detail->x86.op_count == 0 &&
+            last->detail->x86.prefix[2] != X86_PREFIX_OPSIZE && !already_in_tb(insns, n, ret_stack[depth - 1])) {
+            cur = ret_stack[--depth];
+            continue;
+        }
+        if (x86_is_control_transfer(last)) {
             /* A conditional branch need not end the TB: its taken side leaves through an exit
              * and translation goes on with the fall-through side (fewer TB switches, and flags
              * stay known to the code after the branch). Exits left for the end: a cc guard
              * and the last instruction's two. */
-            if (!x86_is_direct_jcc(insns[n - 1]) || ++inner_branches > TB_MAX_EXITS - 3)
+            if (!x86_is_direct_jcc(last) || ++inner_branches > TB_MAX_EXITS - 3)
                 break;
         }
     }
+    *foreign_page = foreign;
     /* An undecodable first byte on an executable page is #UD; a truncated one at the end of the
      * executable range is a fetch fault. Either way, a TB with zero instructions raises it. */
     return n;
@@ -241,7 +338,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     static uint16_t map_word[TB_MAX_INSNS];
     static uint8_t map_cc[TB_MAX_INSNS];
 
-    int n = decode_tb(env, tb->pc, fault_exception);
+    uint32_t foreign;
+    int n = decode_tb(env, tb->pc, fault_exception, &foreign);
     if (n == 0)
         return false;
     uint16_t live_in;
@@ -252,28 +350,33 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     DisasContext dc = {
         .b = b, .tb = tb, .cc_op = CC_OP_DYNAMIC, .cc_op_synced = true,
     };
-    /* The exit-request check costs two instructions on the way in: bnel's delay slot runs only
-     * when the branch is taken, so it holds the exit path's first instruction, not a nop. */
-    dc.exit_request_label = mips_new_label(b);
-    mips_lw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exit_request));
-    mips_bnel(b, MIPS_AT, MIPS_ZERO, dc.exit_request_label);
-    mips_lui(b, MIPS_AT, (uint16_t)(tb->pc >> 16));
-
     /*
      * A TB that reads its predecessor's flags is specialised for the lazy op in force now (what
      * the predecessor left), so that its readers are inline instead of a helper call; an entry
      * guard sends any other op to the generic variant. Loops make this pay: a branch back to the
-     * top of a loop arrives with the same op every time.
+     * top of a loop arrives with the same op every time, and chaining lets such a branch skip the
+     * guard (translate.h). The guard comes first, then the exit-request check.
      */
     tb->cc_in = CC_OP_IN_REG;
+    size_t entry = b->len;
     if ((live_in & CC_ALL) && !tb->cc_generic && env->cc_op < (CC_KIND_COUNT << 2)) {
         mips_label miss = gen_cc_guard_exit(&dc);
         mips_li(b, MIPS_AT, env->cc_op);
         mips_bne(b, HREG_CC_OP, MIPS_AT, miss);
         mips_nop(b);
+        xqm_assert(b->len - entry == TB_GUARD_WORDS);
         dc.cc_op = (int)env->cc_op;
         tb->cc_in = (uint8_t)env->cc_op;
+        entry = b->len;
     }
+    /* The exit-request check costs two instructions on the way in: bnel's delay slot runs only
+     * when the branch is taken, so it holds the exit path's first instruction, not a nop. */
+    dc.exit_request_label = mips_new_label(b);
+    x86_emit_exit_request_load(b);
+    xqm_assert(b->len - entry == TB_CHAINED_ENTRY_WORDS);
+    mips_bnel(b, MIPS_AT, MIPS_ZERO, dc.exit_request_label);
+    mips_lui(b, MIPS_AT, (uint16_t)(tb->pc >> 16));
+    xqm_assert(b->len - entry == TB_UNCHECKED_ENTRY_WORDS);
 
     int i;
     for (i = 0; i < n && !dc.tb_ended; i++) {
@@ -297,6 +400,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         map_word[i] = (uint16_t)b->len;
         map_cc[i] = dc.cc_op == CC_OP_DYNAMIC ? CC_OP_IN_REG : (uint8_t)dc.cc_op;
         size_t start = b->len;
+        dc.insn_start = start;
         int saved_fixups = b->nfixups, saved_exits = dc.nexits, saved_ool = dc.nool, saved_def = dc.ndeferred;
         bool unsupported;
         if (!translate_one(&dc, &unsupported)) {
@@ -313,7 +417,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         }
         if (xqm_log_enabled(LOG_OUT_ASM)) {
             xqm_log("OUT: 0x%08x %s %s\n", dc.pc, dc.insn->mnemonic, dc.insn->op_str);
-            log_out_asm(b->words, start, b->len);
+            log_out_asm(b->words, dc.insn_start < start ? dc.insn_start : start, b->len);
         }
     }
     if (!dc.tb_ended)
@@ -327,7 +431,20 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
     xqm_assert(b->overflow || mips_labels_resolved(b));
 
-    tb->size = dc.next_pc - tb->pc;
+    /* The code's extent, which followed jmps and calls may take below pc (see decode_tb); with a
+     * foreign page it spans everything in between, which only makes invalidation conservative. */
+    uint32_t lo = tb->pc, hi = dc.next_pc;
+    for (int k = 0; k < i; k++) {
+        uint32_t a = (uint32_t)insns[k]->address;
+        if (a < lo)
+            lo = a;
+        if (a + insns[k]->size > hi)
+            hi = a + insns[k]->size;
+    }
+    tb->code_lo = lo;
+    tb->size = hi - tb->pc;
+    if (foreign)
+        tb->page_addr[1] = foreign;
     tb->ninsns = (uint16_t)i;
     tb->insn_eip = malloc(sizeof(uint32_t) * (size_t)i);
     tb->insn_host_word = malloc(sizeof(uint16_t) * (size_t)i);

@@ -28,6 +28,23 @@ void x86_report_unsupported(CPUX86State *env, uint32_t eip);
 struct x86_insn_row;
 extern const struct x86_insn_row *(*x86_mode_insn_lookup)(unsigned cs_id);
 
+/*
+ * Every TB starts with the exit-request check: `lw at, exit_request(env); bnel at, zero, request;
+ * lui at, ...` (the lui is the bnel's delay slot, annulled when not taken). A chainable exit's `j`
+ * carries that lw in its own delay slot (x86_emit_exit_request_load), so a chained jump enters the
+ * target TB_CHAINED_ENTRY_WORDS in. A jump to a TB at a higher guest pc than its source's may even
+ * skip the check (TB_UNCHECKED_ENTRY_WORDS): every cycle of chained TBs has an edge that does not
+ * go up in pc, and that edge checks, so a loop still sees an exit request within one iteration.
+ */
+enum { TB_CHAINED_ENTRY_WORDS = 1, TB_UNCHECKED_ENTRY_WORDS = 3 };
+/*
+ * A TB specialised for an incoming lazy op (tb->cc_in) starts with a TB_GUARD_WORDS-word guard
+ * (`li at, op; bne t3, at, generic; nop`) before the check, so the offsets above count from
+ * there, and a chained jump whose source leaves with that very op (exit_cc) skips the guard too.
+ */
+enum { TB_GUARD_WORDS = 3 };
+void x86_emit_exit_request_load(struct mips_buf *b);
+
 /* Jump cache entries that match nothing point at this TB, whose code returns to the exec loop. */
 extern TranslationBlock x86_jc_miss_tb;
 
