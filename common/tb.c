@@ -157,17 +157,19 @@ void tb_flush(void)
     tb_unlock();
 }
 
-static TranslationBlock *hash_lookup(uint32_t pc, uint32_t flags, bool cc_generic)
+static TranslationBlock *hash_lookup(uint32_t pc, uint32_t cs_base, uint32_t flags, bool cc_generic)
 {
     for (TranslationBlock *tb = hash_table[hash_of(pc, flags)]; tb; tb = tb->hash_next) {
-        if (tb->pc == pc && tb->flags == flags && tb->cc_generic == cc_generic && !tb->invalid)
+        if (tb->pc == pc && tb->flags == flags && tb->cs_base == cs_base && tb->cc_generic == cc_generic &&
+            !tb->invalid)
             return tb;
     }
     return NULL;
 }
 
 /* Translates the TB at pc; returns NULL (and *excp) if no instruction could be fetched there. */
-static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc_generic, int *excp)
+static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t cs_base, uint32_t flags, bool cc_generic,
+                                     int *excp)
 {
     if (ntbs >= TB_MAX || host_code_room_words() < TB_MAX_CODE_WORDS)
         tb_flush_locked();
@@ -175,11 +177,12 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     memset(tb, 0, sizeof *tb);
     tb->index = ntbs;
     tb->pc = pc;
+    tb->cs_base = cs_base;
     tb->flags = flags;
     tb->cc_generic = cc_generic;
     tb->guard_exit = 0xff;
     tb->tc_ptr = host_code_ptr();
-    tb->page_addr[0] = pc & ~0xfffu;
+    tb->page_addr[0] = (cs_base + pc) & ~0xfffu;
     tb->page_addr[1] = (uint32_t)-1;
     for (int n = 0; n < TB_MAX_EXITS; n++)
         tb->jmp_insn[n] = TB_NO_EXIT;
@@ -198,7 +201,7 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     host_code_commit(b.len);
     ntbs++;
 
-    uint32_t last_page = (pc + tb->size - 1) & ~0xfffu;
+    uint32_t last_page = (cs_base + pc + tb->size - 1) & ~0xfffu;
     if (last_page != tb->page_addr[0])
         tb->page_addr[1] = last_page;
     page_list_add(tb, 0);
@@ -218,13 +221,16 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
 
 TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc_generic, int *excp)
 {
+    /* The translated jump-cache probe compares eip only: a mode whose CS base can change empties
+     * the jump caches when it does (system/softmmu.c), so every entry has the current base. */
+    uint32_t cs_base = env->segs[R_CS].base;
     struct jc_entry *e = &env->jc[jc_index(pc)];
-    if (!cc_generic && e->pc == pc && e->flags == flags && e->tb != &x86_jc_miss_tb)
+    if (!cc_generic && e->pc == pc && e->flags == flags && e->tb != &x86_jc_miss_tb && e->tb->cs_base == cs_base)
         return e->tb;
     tb_lock();
-    TranslationBlock *tb = hash_lookup(pc, flags, cc_generic);
+    TranslationBlock *tb = hash_lookup(pc, cs_base, flags, cc_generic);
     if (!tb)
-        tb = tb_gen_code(env, pc, flags, cc_generic, excp);
+        tb = tb_gen_code(env, pc, cs_base, flags, cc_generic, excp);
     tb_unlock();
     /* Generic variants are reached only through a guard miss, never through the jump cache. */
     if (tb && !cc_generic) {
@@ -322,7 +328,8 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
         while (link) {
             TranslationBlock *tb = (TranslationBlock *)(link & ~(uintptr_t)1);
             link = tb->page_next[link & 1];
-            if (!tb->invalid && tb->pc < end && tb->pc + tb->size > start)
+            uint32_t linear = tb->cs_base + tb->pc;
+            if (!tb->invalid && linear < end && linear + tb->size > start)
                 tb_invalidate_locked(tb);
         }
     }

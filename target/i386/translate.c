@@ -20,8 +20,11 @@
 #include "target/i386/internal.h"
 #include "target/i386/translate.h"
 
-static csh cs_handle;
+static csh cs_handle, cs_handle16;
 static cs_insn *insns[TB_MAX_INSNS];
+/* The TB being decoded: 16-bit code (CS.D = 0) and the CS base its eips are offsets from. */
+static bool decoding_code16;
+static uint32_t decoding_cs_base;
 static csh cs_mips_handle;
 
 TranslationBlock x86_jc_miss_tb;
@@ -35,7 +38,17 @@ static const int temp_pool[] = {
 
 csh x86_cs_handle(void)
 {
-    return cs_handle;
+    return decoding_code16 ? cs_handle16 : cs_handle;
+}
+
+bool x86_decoding_flat(void)
+{
+    return !decoding_code16 && decoding_cs_base == 0;
+}
+
+const uint8_t *x86_code_bytes(CPUX86State *env, uint32_t eip, uint32_t *avail)
+{
+    return mode_code_bytes(env, decoding_cs_base + eip, avail);
 }
 
 /*
@@ -47,6 +60,7 @@ csh x86_cs_handle(void)
 enum { DECODE_CACHE_BITS = 12, DETAIL_COPY = offsetof(cs_detail, x86) + sizeof(cs_x86) };
 struct decoded {
     bool valid;
+    bool code16;                /* decoded in 16-bit mode: capstone's answer depends on it */
     cs_insn insn;
     uint8_t detail[DETAIL_COPY];
 };
@@ -55,7 +69,8 @@ static struct decoded *decode_cache;
 bool x86_decode(const uint8_t *code, uint32_t avail, uint32_t pc, cs_insn *out)
 {
     struct decoded *e = &decode_cache[(pc ^ (pc >> DECODE_CACHE_BITS)) & ((1u << DECODE_CACHE_BITS) - 1)];
-    if (e->valid && e->insn.address == pc && e->insn.size <= avail && memcmp(e->insn.bytes, code, e->insn.size) == 0) {
+    if (e->valid && e->insn.address == pc && e->code16 == decoding_code16 && e->insn.size <= avail &&
+        memcmp(e->insn.bytes, code, e->insn.size) == 0) {
         cs_detail *d = out->detail;
         *out = e->insn;
         out->detail = d;
@@ -64,9 +79,10 @@ bool x86_decode(const uint8_t *code, uint32_t avail, uint32_t pc, cs_insn *out)
     }
     size_t size = avail > 16 ? 16 : avail;
     uint64_t addr = pc;
-    if (!cs_disasm_iter(cs_handle, &code, &size, &addr, out))
+    if (!cs_disasm_iter(x86_cs_handle(), &code, &size, &addr, out))
         return false;
     e->valid = true;
+    e->code16 = decoding_code16;
     e->insn = *out;
     e->insn.detail = NULL;
     memcpy(e->detail, out->detail, DETAIL_COPY);
@@ -78,6 +94,9 @@ void x86_translate_init(void)
     if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs_handle) != CS_ERR_OK)
         xqm_fatal("capstone: cannot open the x86 decoder");
     cs_option(cs_handle, CS_OPT_DETAIL, CS_OPT_ON);
+    if (cs_open(CS_ARCH_X86, CS_MODE_16, &cs_handle16) != CS_ERR_OK)
+        xqm_fatal("capstone: cannot open the 16-bit x86 decoder");
+    cs_option(cs_handle16, CS_OPT_DETAIL, CS_OPT_ON);
     for (int i = 0; i < TB_MAX_INSNS; i++)
         insns[i] = cs_malloc(cs_handle);
     decode_cache = calloc((size_t)1 << DECODE_CACHE_BITS, sizeof *decode_cache);
@@ -156,23 +175,26 @@ static void log_out_asm(const uint32_t *code, size_t from, size_t to)
 }
 
 /* Decodes up to TB_MAX_INSNS instructions; returns the count (0: nothing decodable at pc). */
+/* Pages are linear (cs_base + eip): the code pages are what SMC tracking and the TB key see. */
 static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
 {
-    uint32_t page = pc & ~0xfffu;
+    uint32_t cs_base = decoding_cs_base;
+    uint32_t page = (cs_base + pc) & ~0xfffu;
     int n = 0, inner_branches = 0;
     uint32_t cur = pc;
     while (n < TB_MAX_INSNS) {
-        if (n > 0 && (cur & ~0xfffu) != page)
+        uint32_t lin = cs_base + cur;
+        if (n > 0 && (lin & ~0xfffu) != page)
             break;
         uint32_t avail;
-        const uint8_t *code = mode_code_bytes(env, cur, &avail);
+        const uint8_t *code = mode_code_bytes(env, lin, &avail);
         if (!code || avail == 0) {
             if (n == 0)
                 *fault_exception = EXCP_PF;
             break;
         }
         /* An instruction may reach into the next page: protect it before reading (see tb.c). */
-        if (cur + 15 >= page + 0x1000 && avail > page + 0x1000 - cur)
+        if (lin + 15 >= page + 0x1000 && avail > page + 0x1000 - lin)
             mode_code_page_added(page + 0x1000);
         if (!x86_decode(code, avail, cur, insns[n])) {
             if (n == 0)
@@ -224,10 +246,10 @@ void x86_report_unsupported(CPUX86State *env, uint32_t eip)
     if (!insn)
         insn = cs_malloc(cs_handle);
     uint32_t avail;
-    const uint8_t *code = mode_code_bytes(env, eip, &avail);
+    const uint8_t *code = x86_code_bytes(env, eip, &avail);
     size_t size = avail > 16 ? 16 : avail;
     uint64_t addr = eip;
-    if (code && cs_disasm_iter(cs_handle, &code, &size, &addr, insn))
+    if (code && cs_disasm_iter(x86_cs_handle(), &code, &size, &addr, insn))
         fprintf(stderr, "xqm: unsupported instruction '%s %s' at 0x%08x: raising #UD\n", insn->mnemonic,
                 insn->op_str, eip);
     else
@@ -241,6 +263,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     static uint16_t map_word[TB_MAX_INSNS];
     static uint8_t map_cc[TB_MAX_INSNS];
 
+    decoding_code16 = (tb->flags & X86_TBF_CODE16) != 0;
+    decoding_cs_base = tb->cs_base;
     int n = decode_tb(env, tb->pc, fault_exception);
     if (n == 0)
         return false;
@@ -251,6 +275,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
 
     DisasContext dc = {
         .b = b, .tb = tb, .cc_op = CC_OP_DYNAMIC, .cc_op_synced = true,
+        .code16 = decoding_code16, .not_flat = (tb->flags & X86_TBF_NOT_FLAT) != 0,
+        .ss16 = (tb->flags & (X86_TBF_NOT_FLAT | X86_TBF_SS16)) == (X86_TBF_NOT_FLAT | X86_TBF_SS16),
     };
     /* The exit-request check costs two instructions on the way in: bnel's delay slot runs only
      * when the branch is taken, so it holds the exit path's first instruction, not a nop. */
@@ -277,6 +303,9 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
 
     int i;
     for (i = 0; i < n && !dc.tb_ended; i++) {
+        /* Not-flat code has a limit-fault exit per instruction with memory accesses: leave room. */
+        if (dc.not_flat && i > 0 && dc.nool > (int)(sizeof dc.ool / sizeof dc.ool[0]) - 6)
+            break;
         dc.insn = insns[i];
         dc.x86 = &insns[i]->detail->x86;
         dc.pc = (uint32_t)insns[i]->address;
@@ -290,6 +319,11 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         dc.ea_reg = -1;
         dc.ea_off = 0;
         dc.ea_aligned = false;
+        dc.acc_seg = -1;
+        dc.acc_addr16 = dc.x86->addr_size == 2;
+        dc.ea_seg = R_DS;
+        dc.ea_linear = false;
+        dc.lim_fault_valid[0] = dc.lim_fault_valid[1] = false;
         dc.locked = dc.x86->prefix[0] == X86_PREFIX_LOCK ||
                     (dc.insn->id == X86_INS_XCHG && dc.x86->op_count == 2 &&
                      (dc.x86->operands[0].type == X86_OP_MEM || dc.x86->operands[1].type == X86_OP_MEM));
