@@ -133,11 +133,12 @@ bool x86_translate_leave(DisasContext *dc)
     int size = dc_op16(dc) ? 2 : 4;
     dc_stack_access(dc);
     gen_ld(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, t, ebp);
-    if (dc->ss16)
+    if (dc->ss16) {
         mips_ins(b, esp, ebp, 0, 16);   /* SP = BP, then the pop: the top of ESP stays */
-    else
-        mips_move(b, esp, ebp);
-    gen_sp_add(dc, size);
+        gen_sp_add(dc, size);
+    } else {
+        mips_addiu(b, esp, ebp, (int16_t)size);
+    }
     gen_write_gpr(dc, R_EBP, 0, size, t);
     return true;
 }
