@@ -168,8 +168,12 @@ void sys_tlb_flush_page(CPUX86State *env, uint32_t vaddr)
             tlb_invalidate_entry(env, m, (int)idx);
     }
     if (vrange_has_code(start, len)) {
-        jc_drop_range(sys->jc_kernel, start, len);
-        jc_drop_range(sys->jc_user, start, len);
+        if (sys->seg_cs_base != 0) {
+            sys_jc_flush(env);      /* the jump caches hold eips, not linear addresses */
+        } else {
+            jc_drop_range(sys->jc_kernel, start, len);
+            jc_drop_range(sys->jc_user, start, len);
+        }
     }
 }
 

@@ -242,11 +242,13 @@ int gen_ea(DisasContext *dc, const cs_x86_op *op)
 /* Sets dc->ea_reg/ea_off/ea_mop for memory operand op, once per instruction. */
 static void dc_set_mem_operand(DisasContext *dc, const cs_x86_op *op)
 {
-    if (dc->ea_reg >= 0)
-        return;
-    dc->ea_reg = gen_ea_parts(dc, op, !dc->locked, &dc->ea_off, -1);
+    if (dc->ea_reg < 0)
+        dc->ea_reg = gen_ea_parts(dc, op, !dc->locked, &dc->ea_off, -1);
+    else if (!dc->not_flat || dc->ea_linear)
+        return;         /* computed before; in a not-flat TB a translator's own gen_ea is an offset */
     if (dc->not_flat) {
         /* The linear address right away: the ll/sc paths below use ea_reg directly. */
+        dc_access_seg(dc, dc->ea_seg, dc->x86->addr_size == 2);
         int lin = gen_linear(dc, dc->ea_reg, &dc->ea_off, op->size ? op->size : 1);
         if (lin != dc->ea_reg && (dc->temps_used & (1u << dc->ea_reg)))
             dc_temp_free(dc, dc->ea_reg);

@@ -90,6 +90,13 @@ int test_main(uint32_t magic, uint32_t mbi)
                      "mov %2, %%es"
                      : "=r"(v) : "r"(SEL_DATA), "r"(SEL_KDATA));
     check(v == 0xcafef00d, "32-bit code reads through a segment base (%x)", v);
+    uint32_t before = *(volatile uint32_t *)(DATA_BASE + 0x304);
+    __asm__ volatile("mov %0, %%es\n\t"
+                     "lock btsl %1, %%es:0x300\n\t"
+                     "mov %2, %%es"
+                     : : "r"(SEL_DATA), "r"(33), "r"(SEL_KDATA) : "memory", "cc");
+    check(!(before & 2) && *(volatile uint32_t *)(DATA_BASE + 0x304) == (before | 2),
+          "lock bts with a register bit offset through a based segment");
     fault_reset();
     uint32_t fault_eip = 0;
     __asm__ volatile("mov %1, %%es\n\t"
