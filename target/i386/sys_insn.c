@@ -267,6 +267,13 @@ static bool gen_load_sreg(DisasContext *dc, int seg, int value, int sp_delta)
     struct mips_buf *b = dc->b;
     if (seg < 0 || seg == R_CS)
         return false;
+    if (seg == R_FS || seg == R_GS) {
+        /* Not part of the flat test: their bases are added wherever they are used. */
+        gen_sys_call(dc, (void *)helper_sys_load_seg, gen_imm(dc, (uint32_t)seg), value, -1);
+        if (sp_delta)
+            gen_sp_add(dc, sp_delta);
+        return true;
+    }
     int r = dc_temp(dc);
     gen_helper_call(dc, (void *)helper_sys_load_seg, true, r, gen_imm(dc, (uint32_t)seg), value, -1);
     mips_label raised = gen_exception_label(dc, EXCP_SYS_RAISED);
