@@ -23,7 +23,7 @@
 static csh cs_handle, cs_handle16;
 static cs_insn *insns[TB_MAX_INSNS];
 /* The TB being decoded: 16-bit code (CS.D = 0) and the CS base its eips are offsets from. */
-static bool decoding_code16;
+static bool decoding_code16, decoding_not_flat;
 static uint32_t decoding_cs_base;
 static csh cs_mips_handle;
 
@@ -201,6 +201,13 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception)
                 *fault_exception = avail < 16 ? EXCP_PF : EXCP_UD;
             break;
         }
+        /* Not-flat code: an instruction reaching beyond CS's limit raises #GP(0) (SDM vol. 3,
+         * 5.3); the TB stops before it. The limit is not part of the TB key (see system.md). */
+        if (decoding_not_flat && (uint64_t)cur + insns[n]->size - 1 > env->segs[R_CS].limit) {
+            if (n == 0)
+                *fault_exception = EXCP_GP;
+            break;
+        }
         cur += insns[n]->size;
         n++;
         if (x86_insn_lookup(insns[n - 1]->id) == NULL)
@@ -264,6 +271,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     static uint8_t map_cc[TB_MAX_INSNS];
 
     decoding_code16 = (tb->flags & X86_TBF_CODE16) != 0;
+    decoding_not_flat = (tb->flags & X86_TBF_NOT_FLAT) != 0;
     decoding_cs_base = tb->cs_base;
     int n = decode_tb(env, tb->pc, fault_exception);
     if (n == 0)

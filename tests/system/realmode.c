@@ -14,7 +14,7 @@
 
 enum { RM_SEG = 0x2000, RM_BASE = RM_SEG << 4, RES = RM_BASE + 0xe00, SEL_CODE16 = 0x30, SEL_DATA16 = 0x38 };
 
-extern char rm_start[], rm_end[], rm_gdt_desc[], rm_idt_desc[];
+extern char rm_start[], rm_end[], rm_gdt_desc[], rm_idt_desc[], gp_insn[], ss_insn[];
 void enter_real(void);
 uint32_t rm_saved_esp;
 
@@ -23,7 +23,8 @@ enum {
     R_OVERLAP = 0x00, R_OVERLAP2 = 0x01, R_WRAP = 0x02, R_INTCNT = 0x04, R_INT_IF = 0x06, R_INT_AX = 0x08,
     R_TICKS = 0x0a, R_POPF = 0x0c, R_FN_A = 0x0e, R_FN_B = 0x10, R_FN_B_CS = 0x12, R_ESI = 0x14, R_EDI = 0x18,
     R_ECX = 0x1c, R_ARITH = 0x20, R_POPBX = 0x24, R_POPCX = 0x26, R_INT_FRAME = 0x28, R_INT_FLAGS = 0x2a,
-    R_INT_CF = 0x2c, R_SRC = 0x30, R_DST = 0x40, R_DONE = 0x50,
+    R_INT_CF = 0x2c, R_SRC = 0x30, R_DST = 0x40, R_DONE = 0x50, R_PUSH_ESP = 0x54, R_PUSHED = 0x58,
+    R_POP_ESP = 0x5c, R_GP_IP = 0x60, R_GP_CNT = 0x62, R_SS_IP = 0x64, R_SS_CNT = 0x66,
 };
 
 __asm__(
@@ -118,6 +119,31 @@ __asm__(
     "  pop %cx\n"
     "  mov %bx, 0xe24\n"
     "  mov %cx, 0xe26\n"
+    /* SP wraps at 64 KiB with a 16-bit stack, the top of ESP stays. */
+    "  mov %esp, %edi\n"
+    "  mov $0x12340000, %esp\n"
+    "  push $0x7777\n"
+    "  mov %esp, 0xe54\n"
+    "  mov %ss:0xfffe, %ax\n"
+    "  mov %ax, 0xe58\n"
+    "  pop %bx\n"
+    "  mov %esp, 0xe5c\n"
+    "  mov %edi, %esp\n"
+    /* A word at offset 0xffff is beyond the 64 KiB limit: #GP for DS, #SS for SS-relative
+     * addresses, through IVT vectors 13 and 12 with the IP of the faulting instruction. */
+    "  xor %ax, %ax\n"
+    "  mov %ax, %es\n"
+    "  movw $(gp_handler - rm_start), %es:0x34\n"
+    "  movw $0x2000, %es:0x36\n"
+    "  movw $(ss_handler - rm_start), %es:0x30\n"
+    "  movw $0x2000, %es:0x32\n"
+    "gp_insn:\n"
+    "  mov 0xffff, %ax\n"
+    "gp_resume:\n"
+    "  mov $0xffff, %bp\n"
+    "ss_insn:\n"
+    "  mov (%bp), %ax\n"
+    "ss_resume:\n"
     /* Back to protected mode. */
     "  movw $0x600d, 0xe50\n"
     "  mov $0xff, %al\n"
@@ -148,6 +174,24 @@ __asm__(
     "  mov $0x4242, %ax\n"
     "  clc\n"
     "  iret\n"
+    "gp_handler:\n"
+    "  push %bp\n"
+    "  mov %sp, %bp\n"
+    "  mov 2(%bp), %ax\n"
+    "  mov %ax, %cs:0xe60\n"
+    "  movw $(gp_resume - rm_start), 2(%bp)\n"
+    "  incw %cs:0xe62\n"
+    "  pop %bp\n"
+    "  iret\n"
+    "ss_handler:\n"
+    "  push %bp\n"
+    "  mov %sp, %bp\n"
+    "  mov 2(%bp), %ax\n"
+    "  mov %ax, %cs:0xe64\n"
+    "  movw $(ss_resume - rm_start), 2(%bp)\n"
+    "  incw %cs:0xe66\n"
+    "  pop %bp\n"
+    "  iret\n"
     "timer_handler:\n"
     "  push %ax\n"
     "  incw %cs:0xe0a\n"
@@ -158,7 +202,7 @@ __asm__(
     "rm_ivt_desc: .word 0x3ff\n .long 0\n"
     "rm_gdt_desc: .word 0\n .long 0\n"
     "rm_idt_desc: .word 0\n .long 0\n"
-    ".globl rm_gdt_desc, rm_idt_desc, rm_start, rm_end\n"
+    ".globl rm_gdt_desc, rm_idt_desc, rm_start, rm_end, gp_insn, ss_insn\n"
     ".org 0x400\n"
     "fn_a:\n"
     "  movw $0xaaaa, 0xe0e\n"
@@ -243,6 +287,13 @@ int test_main(uint32_t magic, uint32_t mbi)
     check(res32(R_ARITH) == 0x23456789, "32-bit arithmetic with 0x66 (%x)", res32(R_ARITH));
     check(res16(R_POPBX) == 0x6789 && res16(R_POPCX) == 0x2345, "32-bit push, 16-bit pops (%x %x)",
           res16(R_POPBX), res16(R_POPCX));
+    check(res32(R_PUSH_ESP) == 0x1234fffe && res16(R_PUSHED) == 0x7777 && res32(R_POP_ESP) == 0x12340000,
+          "a 16-bit stack wraps SP and keeps the top of ESP (%x %x %x)", res32(R_PUSH_ESP), res16(R_PUSHED),
+          res32(R_POP_ESP));
+    check(res16(R_GP_CNT) == 1 && res16(R_GP_IP) == (uint16_t)(gp_insn - rm_start),
+          "a DS word at 0xffff: #GP through the IVT at its IP (%u, %x)", res16(R_GP_CNT), res16(R_GP_IP));
+    check(res16(R_SS_CNT) == 1 && res16(R_SS_IP) == (uint16_t)(ss_insn - rm_start),
+          "an SS word at 0xffff: #SS through the IVT at its IP (%u, %x)", res16(R_SS_CNT), res16(R_SS_IP));
     uint16_t cs;
     __asm__ volatile("mov %%cs, %0" : "=r"(cs));
     check(cs == SEL_KCODE, "back in 32-bit protected mode (cs %x)", cs);
