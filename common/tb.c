@@ -163,17 +163,19 @@ void tb_flush(void)
     tb_unlock();
 }
 
-static TranslationBlock *hash_lookup(uint32_t pc, uint32_t flags, bool cc_generic)
+static TranslationBlock *hash_lookup(uint32_t pc, uint32_t cs_base, uint32_t flags, bool cc_generic)
 {
     for (TranslationBlock *tb = hash_table[hash_of(pc, flags)]; tb; tb = tb->hash_next) {
-        if (tb->pc == pc && tb->flags == flags && tb->cc_generic == cc_generic && !tb->invalid)
+        if (tb->pc == pc && tb->flags == flags && tb->cs_base == cs_base && tb->cc_generic == cc_generic &&
+            !tb->invalid)
             return tb;
     }
     return NULL;
 }
 
 /* Translates the TB at pc; returns NULL (and *excp) if no instruction could be fetched there. */
-static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc_generic, int *excp)
+static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t cs_base, uint32_t flags, bool cc_generic,
+                                     int *excp)
 {
     if (ntbs >= TB_MAX || host_code_room_words() < TB_MAX_CODE_WORDS)
         tb_flush_locked();
@@ -181,11 +183,12 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
     memset(tb, 0, sizeof *tb);
     tb->index = ntbs;
     tb->pc = pc;
+    tb->cs_base = cs_base;
     tb->flags = flags;
     tb->cc_generic = cc_generic;
     tb->guard_exit = 0xff;
     tb->tc_ptr = host_code_ptr();
-    tb->page_addr[0] = pc & ~0xfffu;
+    tb->page_addr[0] = (cs_base + pc) & ~0xfffu;
     tb->page_addr[1] = (uint32_t)-1;
     for (int n = 0; n < TB_MAX_EXITS; n++) {
         tb->jmp_insn[n] = TB_NO_EXIT;
@@ -208,7 +211,7 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
 
     /* The translator sets page_addr[1] when the TB follows a call to another page; otherwise
      * the second page is the one its last instruction reaches into, if any. */
-    uint32_t last_page = (pc + tb->size - 1) & ~0xfffu;
+    uint32_t last_page = (cs_base + pc + tb->size - 1) & ~0xfffu;
     if (tb->page_addr[1] == (uint32_t)-1 && last_page != tb->page_addr[0])
         tb->page_addr[1] = last_page;
     page_list_add(tb, 0);
@@ -228,13 +231,16 @@ static TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t fla
 
 TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc_generic, int *excp)
 {
+    /* The translated jump-cache probe compares eip only: a mode whose CS base can change empties
+     * the jump caches when it does (system/softmmu.c), so every entry has the current base. */
+    uint32_t cs_base = env->segs[R_CS].base;
     struct jc_entry *e = &env->jc[jc_index(pc)];
-    if (!cc_generic && e->pc == pc && e->flags == flags && e->tb != &x86_jc_miss_tb)
+    if (!cc_generic && e->pc == pc && e->flags == flags && e->tb != &x86_jc_miss_tb && e->tb->cs_base == cs_base)
         return e->tb;
     tb_lock();
-    TranslationBlock *tb = hash_lookup(pc, flags, cc_generic);
+    TranslationBlock *tb = hash_lookup(pc, cs_base, flags, cc_generic);
     if (!tb)
-        tb = tb_gen_code(env, pc, flags, cc_generic, excp);
+        tb = tb_gen_code(env, pc, cs_base, flags, cc_generic, excp);
     tb_unlock();
     /* Generic variants are reached only through a guard miss, never through the jump cache. */
     if (tb && !cc_generic) {

@@ -29,6 +29,9 @@ typedef struct TranslationBlock {
     void *tc_ptr;               /* first: see above */
     uint32_t pc;                /* guest eip of the first instruction */
     uint32_t flags;             /* translation-relevant CPU state (mode_tb_flags) */
+    /* CS base when translated, part of the key: pc is the offset in CS (eip), the code was read
+     * at the linear address cs_base + pc. Always 0 in user mode and in flat system code. */
+    uint32_t cs_base;
     /* Part of the key too: a TB that reads flags left by its predecessor is first translated for
      * the lazy op its predecessor had (cc_in), behind an entry guard; a guard miss runs the
      * cc_generic variant, translated for any op. cc_in is CC_OP_IN_REG when not specialized. */
@@ -56,7 +59,7 @@ typedef struct TranslationBlock {
 
     struct TranslationBlock *hash_next;
     uintptr_t page_next[2];     /* next TB on the same guest page, tagged with its page slot (0/1) */
-    uint32_t page_addr[2];                    /* guest page(s) of the code; [1] = -1 if one page */
+    uint32_t page_addr[2];      /* linear guest page(s) of the code; [1] = -1 if one page */
 
     /* Host-pc -> guest state, one entry per guest instruction, for precise faults. */
     uint16_t ninsns;
@@ -67,15 +70,17 @@ typedef struct TranslationBlock {
 
 enum { CC_OP_IN_REG = 0xff };
 
-/* Whether the TB's guest code overlaps [start, end). */
+/* Whether the TB's guest code overlaps the linear range [start, end) (code_lo and pc are
+ * offsets from cs_base). */
 static inline bool tb_overlaps(const TranslationBlock *tb, uint64_t start, uint64_t end)
 {
-    return tb->code_lo < end && (uint64_t)tb->pc + tb->size > start;
+    uint64_t lo = (uint64_t)tb->cs_base + tb->code_lo, hi = (uint64_t)tb->cs_base + tb->pc + tb->size;
+    return lo < end && hi > start;
 }
 
 /* Sets up the code cache and TB tables; called once by the mode before any cpu_exec. */
 void tb_init(void);
-/* Finds or translates the TB at pc. Called with tb_lock not held. Returns NULL when no instruction
+/* Finds or translates the TB at pc (eip; the CS base is read from env). Called with tb_lock not held. Returns NULL when no instruction
  * can be fetched at pc; *excp then says which exception to raise there. */
 TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc_generic, int *excp);
 /* The TB with this index (from a translated code exit value), or NULL. */

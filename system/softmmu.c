@@ -89,6 +89,17 @@ static void tlb_invalidate_entry(CPUX86State *env, int m, int i)
     env_sys(env)->tlb_global[m][i] = false;
 }
 
+void sys_jc_flush(CPUX86State *env)
+{
+    struct x86_sys *sys = env_sys(env);
+    if (!sys->jc_kernel)
+        return;         /* reset before the CPU's jump caches exist */
+    jc_flush(sys->jc_kernel);
+    if (sys->jc_user_used)
+        jc_flush(sys->jc_user);
+    sys->jc_user_used = sys->cpl == 3;
+}
+
 void sys_tlb_flush(CPUX86State *env)
 {
     struct x86_sys *sys = env_sys(env);
@@ -151,8 +162,12 @@ void sys_tlb_flush_page(CPUX86State *env, uint32_t vaddr)
             tlb_invalidate_entry(env, m, (int)idx);
     }
     if (vrange_has_code(start, len)) {
-        jc_drop_range(sys->jc_kernel, start, len);
-        jc_drop_range(sys->jc_user, start, len);
+        if (sys->seg_cs_base != 0) {
+            sys_jc_flush(env);      /* the jump caches hold eips, not linear addresses */
+        } else {
+            jc_drop_range(sys->jc_kernel, start, len);
+            jc_drop_range(sys->jc_user, start, len);
+        }
     }
 }
 
@@ -498,7 +513,7 @@ const uint8_t *mode_code_bytes(CPUX86State *env, uint32_t pc, uint32_t *avail)
     uint64_t paddr;
     uint32_t error;
     *avail = 0;
-    if (sys->step == SYS_STEP_RUNNING && pc != env->eip)
+    if (sys->step == SYS_STEP_RUNNING && pc != env->segs[R_CS].base + env->eip)
         return all_ones;        /* a one-instruction TB: nothing after its instruction */
     if (!fetch_translate(env, pc, &paddr, &error)) {
         sys->fetch_fault_addr = pc;
@@ -552,7 +567,7 @@ void softmmu_step_end(CPUX86State *env)
     struct x86_sys *sys = env_sys(env);
     if (sys->step == SYS_STEP_RUNNING) {
         /* An x86 instruction is at most 15 bytes: this covers the step TB whatever it was. */
-        uint32_t start = sys->inhibit_eip;
+        uint32_t start = env->segs[R_CS].base + sys->inhibit_eip;
         tb_invalidate_range(start, start + 16 < start ? 0xffffffffu : start + 16);
         sys->inhibit_irq = false;
     }
@@ -582,13 +597,16 @@ uint32_t mode_tb_flags(const CPUX86State *cenv)
         flags |= SYS_TBF_EM;
     if (sys->cr0 & CR0_MP)
         flags |= SYS_TBF_MP;
+    flags |= sys->seg_tb_flags;
+    /* The code's linear address; the TB key holds the CS base itself too (tb.c). */
+    uint32_t pc = env->segs[R_CS].base + env->eip;
     bool ok = true;
-    uint32_t key = phys_page_key(env, env->eip, &ok);
+    uint32_t key = phys_page_key(env, pc, &ok);
     /* A TB starting in the last 15 bytes of a page may hold an instruction reaching into the
      * next page: that page's mapping is part of what was translated. */
-    if (ok && (env->eip & 0xfff) > 0x1000 - 16) {
+    if (ok && (pc & 0xfff) > 0x1000 - 16) {
         bool ok2 = true;
-        uint32_t k2 = phys_page_key(env, (env->eip & ~0xfffu) + 0x1000, &ok2);
+        uint32_t k2 = phys_page_key(env, (pc & ~0xfffu) + 0x1000, &ok2);
         if (ok2)
             key ^= (k2 * 0x9e3779b1u) >> 12;
     }

@@ -10,7 +10,7 @@
  * 16-bit return addresses (SDM vol. 2, JMP: "IF OperandSize = 16 THEN EIP <- tempEIP AND FFFFH"). */
 static bool is_op16(const DisasContext *dc)
 {
-    return dc->x86->prefix[2] == X86_PREFIX_OPSIZE;
+    return dc_op16(dc);
 }
 
 static uint32_t direct_target(const DisasContext *dc)
@@ -163,15 +163,11 @@ bool x86_translate_ret(DisasContext *dc)
     int esp = hreg_guest(R_ESP);
     int t = dc_temp(dc);
     uint32_t pop = is_op16(dc) ? 2 : 4;
+    dc_stack_access(dc);
     gen_ld(dc, (pop == 2 ? MO_16 : MO_32) | MO_ALIGNED, t, esp);
     if (dc->x86->op_count == 1 && dc_op(dc, 0)->type == X86_OP_IMM)
         pop += (uint32_t)dc_op(dc, 0)->imm & 0xffff;
-    if (pop <= 32767) {
-        mips_addiu(b, esp, esp, (int16_t)pop);
-    } else {
-        mips_li32(b, MIPS_AT, pop);
-        mips_addu(b, esp, esp, MIPS_AT);
-    }
+    gen_sp_add(dc, (int32_t)pop);
     if (dc->next_insn) {
         /* The return from a callee the TB followed (translate.c): the code after the call comes
          * next, if the popped address is still the one the call pushed; anything else (the

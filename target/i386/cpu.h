@@ -68,6 +68,10 @@ struct x86_segment {
     uint32_t base;
     uint32_t limit;
     uint32_t flags;
+    /* The offsets an access may touch, [lim_lo, lim_hi]: [0, limit] for an expand-up segment,
+     * [limit + 1, 64 KiB or 4 GiB - 1] for expand-down, empty for a null or unusable one. Only
+     * system mode's not-flat TBs check them (target/i386/operand.c). */
+    uint32_t lim_lo, lim_hi;
 };
 
 /* An x87 register: significand with its explicit integer bit, then sign and 15-bit exponent
@@ -127,7 +131,7 @@ typedef struct CPUX86State {
 /* Exceptions raised by translated code towards the mode (exception_index values). */
 enum {
     EXCP_DE = 0, EXCP_DB = 1, EXCP_BP = 3, EXCP_OF = 4, EXCP_BR = 5, EXCP_UD = 6, EXCP_NM = 7,
-    EXCP_GP = 13, EXCP_PF = 14, EXCP_MF = 16, EXCP_AC = 17, EXCP_XM = 19,
+    EXCP_SS = 12, EXCP_GP = 13, EXCP_PF = 14, EXCP_MF = 16, EXCP_AC = 17, EXCP_XM = 19,
     EXCP_SYSCALL = 0x100,       /* int $0x80: eip already points past it */
     EXCP_INTERRUPT = 0x101,     /* exit_request was seen */
     EXCP_HLT = 0x102,

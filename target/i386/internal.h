@@ -49,6 +49,16 @@ typedef struct DisasContext {
     int ea_reg;
     int16_t ea_off;             /* guest address = ea_reg + ea_off */
     bool ea_aligned;            /* a stack slot: accessed as naturally aligned */
+    /* Segmentation (X86_TBF_* of the TB). In a not-flat TB every access adds the base of acc_seg
+     * (R_ES..R_GS, -1: DS) to its offset, wrapped at 64 KiB when acc_addr16; translators set them
+     * with dc_access_seg before accesses not made through a memory operand (stack, strings). */
+    bool code16, not_flat, ss16;
+    int acc_seg;
+    bool acc_addr16;
+    int ea_seg;                 /* the memory operand's segment (set with ea_reg) */
+    bool ea_linear;             /* ea_reg already holds the linear address (not-flat TBs) */
+    bool lim_fault_valid[2];    /* this instruction's #GP / #SS exits for limit violations */
+    mips_label lim_fault[2];
     /* LOCK (or xchg with memory): the read-modify-write of operand 0 is an ll/sc loop, see
      * operand.c. The lk_* fields carry the loop's registers from the load to the store. */
     bool locked;
@@ -87,10 +97,20 @@ csh x86_cs_handle(void);
 /* Decodes the instruction at guest pc (code: its bytes, avail of them readable) into out, a
  * cs_insn from cs_malloc on that handle. False if the bytes are no valid instruction. */
 bool x86_decode(const uint8_t *code, uint32_t avail, uint32_t pc, cs_insn *out);
+/* Guest code at eip of the TB being translated (its CS base added), as mode_code_bytes. */
+const uint8_t *x86_code_bytes(CPUX86State *env, uint32_t eip, uint32_t *avail);
+/* The TB being translated is 32-bit code with CS base 0 (what liveness's successor memo keys on). */
+bool x86_decoding_flat(void);
 /* Whether an instruction is a jump, call, return or interrupt. */
 bool x86_is_control_transfer(const cs_insn *insn);
 /* Whether it is a Jcc with an immediate target (which may sit inside a TB). */
 bool x86_is_direct_jcc(const cs_insn *insn);
+
+/* The operand size is 16 bits: 0x66 toggles the default that CS.D sets (SDM vol. 1, 3.6). */
+static inline bool dc_op16(const DisasContext *dc)
+{
+    return (dc->x86->prefix[2] == X86_PREFIX_OPSIZE) != dc->code16;
+}
 
 /* --- temporaries and small emit helpers (translate.c) --- */
 int dc_temp(DisasContext *dc);
@@ -104,8 +124,14 @@ int dc_op_log2(const DisasContext *dc, int i);
 /* Maps a capstone register to (x86 GPR, byte offset: 0 or 1 for AH..BH, size). False if not a GPR. */
 bool x86_gpr(unsigned cs_reg, int *gpr, int *byte_off, int *size);
 /* Emits the effective address of memory operand i into a register (may be a guest register itself
- * when the address is just a base register). Segment bases of FS/GS are added. */
+ * when the address is just a base register). Flat TBs add FS/GS bases here; not-flat TBs add the
+ * segment base at the access (gen_ld/gen_st), so there it is the offset. */
 int gen_ea(DisasContext *dc, const cs_x86_op *op);
+/* The linear address of memory operand op (segment base added, limit checked for `size` bytes in
+ * not-flat TBs), for helpers that access guest memory from C. */
+int gen_ea_linear(DisasContext *dc, const cs_x86_op *op, int size);
+/* The segment (R_ES..R_GS) and address size of the next accesses not made through a memory operand. */
+void dc_access_seg(DisasContext *dc, int seg, bool addr16);
 /* dst = the effective address of op (dst may be one of its base/index registers). */
 void gen_ea_into(DisasContext *dc, const cs_x86_op *op, int dst);
 /* Loads 32-bit memory operand i straight into dst (a guest register). */
@@ -119,6 +145,10 @@ int gen_load_op(DisasContext *dc, int i, int extend);
 /* Stores value (low bits per the operand size) to operand i (register or memory, using dc->ea_reg
  * when gen_load_op already computed it). */
 void gen_store_op(DisasContext *dc, int i, int value);
+/* The next accesses are stack accesses: SS, through SP when SS.B = 0. */
+void dc_stack_access(DisasContext *dc);
+/* esp += delta, or SP += delta (wrapping at 64 KiB, the top of ESP kept) with a 16-bit stack. */
+void gen_sp_add(DisasContext *dc, int32_t delta);
 /* Loads/stores of guest memory through the mode's access emitter. */
 void gen_ld(DisasContext *dc, unsigned mop, int dst, int addr);
 void gen_st(DisasContext *dc, unsigned mop, int src, int addr);

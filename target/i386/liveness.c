@@ -154,7 +154,9 @@ static uint16_t successor_needs_uncached(CPUX86State *env, uint32_t pc)
 
 static uint16_t successor_needs(CPUX86State *env, uint32_t pc)
 {
-    if (!on_tb_pages(pc))
+    /* The memo is keyed by eip: only code with CS base 0 in 32-bit mode may use it (other code is
+     * real-mode or 16-bit setup code, where the cost of keeping every flag does not matter). */
+    if (!on_tb_pages(pc) || !x86_decoding_flat())
         return CC_ALL;
     uint32_t i = (pc ^ (pc >> MEMO_BITS)) & ((1u << MEMO_BITS) - 1);
     if (!memo[i].valid || memo[i].pc != pc) {

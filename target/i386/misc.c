@@ -65,18 +65,19 @@ bool x86_translate_pushf(DisasContext *dc)
 {
     int f = dc_temp(dc);
     gen_helper_call(dc, (void *)helper_read_eflags, false, f, -1, -1, -1);
-    gen_push(dc, f, dc->insn->id == X86_INS_PUSHF ? 2 : 4);
+    gen_push(dc, f, dc_op16(dc) ? 2 : 4);
     return true;
 }
 
 bool x86_translate_popf(DisasContext *dc)
 {
-    bool word = dc->insn->id == X86_INS_POPF;
+    bool word = dc_op16(dc);
     int v = dc_temp(dc), mask = dc_temp(dc);
+    dc_stack_access(dc);
     gen_ld(dc, (word ? MO_16 : MO_32) | MO_ALIGNED, v, hreg_guest(R_ESP));
     mips_li(dc->b, mask, word ? 0xffff : -1);
     gen_helper_call(dc, (void *)helper_popf, false, -1, v, mask, -1);
-    mips_addiu(dc->b, hreg_guest(R_ESP), hreg_guest(R_ESP), word ? 2 : 4);
+    gen_sp_add(dc, word ? 2 : 4);
     /* The helper rewrote the lazy state in env, which gen_helper_call reloaded. */
     dc->cc_op = CC_OP_DYNAMIC;
     dc->cc_op_synced = true;
@@ -118,12 +119,18 @@ bool x86_translate_rdtsc(DisasContext *dc)
 bool x86_translate_xlat(DisasContext *dc)
 {
     struct mips_buf *b = dc->b;
-    if (dc->x86->addr_size == 2)
-        return false;
+    bool addr16 = dc->x86->addr_size == 2;
     int a = dc_temp(dc), v = dc_temp(dc);
     mips_andi(b, a, hreg_guest(R_EAX), 0xff);
     mips_addu(b, a, a, hreg_guest(R_EBX));
-    if (dc->x86->op_count == 1 && dc_op(dc, 0)->type == X86_OP_MEM &&
+    if (addr16)
+        mips_andi(b, a, a, 0xffff);
+    if (dc->not_flat) {
+        const cs_x86_op *m = dc->x86->op_count == 1 ? dc_op(dc, 0) : NULL;
+        unsigned r = m && m->type == X86_OP_MEM ? m->mem.segment : X86_REG_INVALID;
+        dc_access_seg(dc, r == X86_REG_ES ? R_ES : r == X86_REG_CS ? R_CS : r == X86_REG_SS ? R_SS :
+                      r == X86_REG_FS ? R_FS : r == X86_REG_GS ? R_GS : R_DS, addr16);
+    } else if (dc->x86->op_count == 1 && dc_op(dc, 0)->type == X86_OP_MEM &&
         (dc_op(dc, 0)->mem.segment == X86_REG_FS || dc_op(dc, 0)->mem.segment == X86_REG_GS)) {
         int seg = dc_op(dc, 0)->mem.segment == X86_REG_FS ? R_FS : R_GS;
         mips_lw(b, MIPS_AT, HREG_ENV, (int16_t)(offsetof(CPUX86State, segs) + seg * sizeof(struct x86_segment) +

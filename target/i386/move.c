@@ -115,18 +115,19 @@ bool x86_translate_pop(DisasContext *dc)
     }
     int esp = hreg_guest(R_ESP);
     int t = dc_temp(dc);
+    dc_stack_access(dc);
     gen_ld(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, t, esp);
     if (d->type == X86_OP_MEM) {
         int old = dc_temp(dc);
         mips_move(b, old, esp);
-        mips_addiu(b, esp, esp, (int16_t)size);
+        gen_sp_add(dc, size);
         dc->ea_reg = gen_ea(dc, d);
         mips_move(b, esp, old);
         gen_store_op(dc, 0, t);
-        mips_addiu(b, esp, esp, (int16_t)size);
+        gen_sp_add(dc, size);
         return true;
     }
-    mips_addiu(b, esp, esp, (int16_t)size);
+    gen_sp_add(dc, size);
     gen_store_op(dc, 0, t);
     return true;
 }
@@ -136,9 +137,16 @@ bool x86_translate_leave(DisasContext *dc)
     struct mips_buf *b = dc->b;
     int esp = hreg_guest(R_ESP), ebp = hreg_guest(R_EBP);
     int t = dc_temp(dc);
-    gen_ld(dc, MO_32 | MO_ALIGNED, t, ebp);
-    mips_addiu(b, esp, ebp, 4);
-    mips_move(b, ebp, t);
+    int size = dc_op16(dc) ? 2 : 4;
+    dc_stack_access(dc);
+    gen_ld(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, t, ebp);
+    if (dc->ss16) {
+        mips_ins(b, esp, ebp, 0, 16);   /* SP = BP, then the pop: the top of ESP stays */
+        gen_sp_add(dc, size);
+    } else {
+        mips_addiu(b, esp, ebp, (int16_t)size);
+    }
+    gen_write_gpr(dc, R_EBP, 0, size, t);
     return true;
 }
 
@@ -225,13 +233,14 @@ bool x86_translate_mov_seg(DisasContext *dc)
             return false;
         int t = dc_temp(dc);
         mips_lw(b, t, HREG_ENV, (int16_t)(offsetof(CPUX86State, segs) + seg * sizeof(struct x86_segment)));
-        gen_push(dc, t, 4);
+        gen_push(dc, t, dc_op16(dc) ? 2 : 4);
         return true;
     }
     if (id == X86_INS_POP) {
         if ((seg = seg_index(dc_op(dc, 0)->reg)) < 0 || seg == R_CS)
             return false;
         value = dc_temp(dc);
+        dc_stack_access(dc);
         gen_ld(dc, MO_32 | MO_ALIGNED, value, hreg_guest(R_ESP));
     } else if (id == X86_INS_MOV) {
         if ((seg = seg_index(dc_op(dc, 0)->reg)) < 0 || seg == R_CS)

@@ -62,6 +62,75 @@ static int addr_component(unsigned r)
     return hreg_guest(gpr);
 }
 
+static int seg_of_reg(unsigned r)
+{
+    switch (r) {
+    case X86_REG_ES: return R_ES;
+    case X86_REG_CS: return R_CS;
+    case X86_REG_SS: return R_SS;
+    case X86_REG_FS: return R_FS;
+    case X86_REG_GS: return R_GS;
+    default: return R_DS;
+    }
+}
+
+/* The segment of a memory operand: its override, else SS for esp/ebp (bp) based addresses, else
+ * DS (SDM vol. 1, 3.7.4; 16-bit [bp+si], [bp+di] and [bp+disp] are SS-relative too). */
+static int mem_segment(const x86_op_mem *m)
+{
+    if (m->segment != X86_REG_INVALID)
+        return seg_of_reg(m->segment);
+    bool stack = m->base == X86_REG_ESP || m->base == X86_REG_EBP || m->base == X86_REG_SP || m->base == X86_REG_BP;
+    return stack ? R_SS : R_DS;
+}
+
+void dc_access_seg(DisasContext *dc, int seg, bool addr16)
+{
+    dc->acc_seg = seg;
+    dc->acc_addr16 = addr16;
+}
+
+static int16_t seg_field(int seg, size_t field)
+{
+    return (int16_t)(offsetof(CPUX86State, segs) + (size_t)seg * sizeof(struct x86_segment) + field);
+}
+
+/*
+ * Not-flat TBs: the linear address of a `size`-byte access at offset addr + *off in segment
+ * dc->acc_seg (the offset wrapped at 64 KiB with 16-bit addressing), after the limit check that
+ * raises #GP(0), or #SS(0) for SS (SDM vol. 3, 5.3). Flat TBs get addr back untouched: no code.
+ */
+static int gen_linear(DisasContext *dc, int addr, int16_t *off, int size)
+{
+    if (!dc->not_flat || (dc->ea_linear && addr == dc->ea_reg))
+        return addr;
+    struct mips_buf *b = dc->b;
+    int seg = dc->acc_seg < 0 ? R_DS : dc->acc_seg;
+    int t = dc_temp(dc), u = dc_temp(dc);
+    mips_addiu(b, t, addr, *off);
+    *off = 0;
+    if (dc->acc_addr16)
+        mips_andi(b, t, t, 0xffff);
+    int k = seg == R_SS;
+    if (!dc->lim_fault_valid[k]) {
+        dc->lim_fault[k] = gen_exception_label(dc, k ? EXCP_SS : EXCP_GP);
+        dc->lim_fault_valid[k] = true;
+    }
+    mips_label fault = dc->lim_fault[k];
+    /* Offsets are 32-bit values sign-extended to 64: sltu keeps their unsigned order. */
+    mips_lw(b, MIPS_AT, HREG_ENV, seg_field(seg, offsetof(struct x86_segment, lim_lo)));
+    mips_sltu(b, MIPS_AT, t, MIPS_AT);
+    mips_bnez(b, MIPS_AT, fault);
+    mips_addiu(b, u, t, (int16_t)(size > 1 ? size - 1 : 0));
+    mips_lw(b, MIPS_AT, HREG_ENV, seg_field(seg, offsetof(struct x86_segment, lim_hi)));
+    mips_sltu(b, MIPS_AT, MIPS_AT, u);
+    mips_bnez(b, MIPS_AT, fault);
+    mips_lw(b, MIPS_AT, HREG_ENV, seg_field(seg, offsetof(struct x86_segment, base)));
+    mips_addu(b, t, t, MIPS_AT);
+    dc_temp_free(dc, u);
+    return t;
+}
+
 /*
  * Computes base + index * scale (+ an FS/GS base) into a register and leaves in *off the
  * displacement, when fold is set and it is small enough for the access's 16-bit offset field; the
@@ -74,8 +143,12 @@ static int gen_ea_parts(DisasContext *dc, const cs_x86_op *op, bool fold, int16_
     int base = addr_component(m->base);
     int index = addr_component(m->index);
     int32_t disp = (int32_t)m->disp;
-    bool seg_base = m->segment == X86_REG_FS || m->segment == X86_REG_GS;
+    bool seg_base = !dc->not_flat && (m->segment == X86_REG_FS || m->segment == X86_REG_GS);
     bool addr16 = dc->x86->addr_size == 2;
+    if (dc->not_flat) {
+        dc_access_seg(dc, mem_segment(m), addr16);
+        dc->ea_seg = dc->acc_seg;
+    }
 
     *off = 0;
     if (fold && !addr16 && (base >= 0 || index >= 0)) {
@@ -154,6 +227,16 @@ void gen_ea_into(DisasContext *dc, const cs_x86_op *op, int dst)
         mips_move(dc->b, dst, r);
 }
 
+int gen_ea_linear(DisasContext *dc, const cs_x86_op *op, int size)
+{
+    int16_t off = 0;
+    int r = gen_ea(dc, op);
+    int lin = gen_linear(dc, r, &off, size);
+    if (lin != r)
+        dc_temp_free(dc, r);
+    return lin;
+}
+
 int gen_ea(DisasContext *dc, const cs_x86_op *op)
 {
     int16_t off;
@@ -170,9 +253,20 @@ int gen_ea(DisasContext *dc, const cs_x86_op *op)
 /* Sets dc->ea_reg/ea_off/ea_mop for memory operand op, once per instruction. */
 static void dc_set_mem_operand(DisasContext *dc, const cs_x86_op *op)
 {
-    if (dc->ea_reg >= 0)
+    if (dc->ea_reg < 0)
+        dc->ea_reg = gen_ea_parts(dc, op, !dc->locked, &dc->ea_off, -1);
+    else if (!dc->not_flat || dc->ea_linear)
+        return;         /* computed before; in a not-flat TB a translator's own gen_ea is an offset */
+    if (dc->not_flat) {
+        /* The linear address right away: the ll/sc paths below use ea_reg directly. */
+        dc_access_seg(dc, dc->ea_seg, dc->x86->addr_size == 2);
+        int lin = gen_linear(dc, dc->ea_reg, &dc->ea_off, op->size ? op->size : 1);
+        if (lin != dc->ea_reg && (dc->temps_used & (1u << dc->ea_reg)))
+            dc_temp_free(dc, dc->ea_reg);
+        dc->ea_reg = lin;
+        dc->ea_linear = true;
         return;
-    dc->ea_reg = gen_ea_parts(dc, op, !dc->locked, &dc->ea_off, -1);
+    }
     /* Stack slots (esp/ebp based, displacement a multiple of the size) are taken as aligned. */
     int base = addr_component(op->mem.base);
     bool stack = (base == hreg_guest(R_ESP) || base == hreg_guest(R_EBP)) && op->mem.index == X86_REG_INVALID &&
@@ -186,26 +280,48 @@ static struct ldst_site dc_site(const DisasContext *dc)
     return (struct ldst_site){ dc->b, dc->tb->flags };
 }
 
+/* gen_linear for a load or store; a base added in a not-flat TB may misalign a stack slot. */
+static int access_addr(DisasContext *dc, unsigned *mop, int addr, int16_t *off)
+{
+    if (!dc->not_flat)
+        return addr;
+    *mop &= ~(unsigned)MO_ALIGNED;
+    return gen_linear(dc, addr, off, 1 << (*mop & MO_SIZE));
+}
+
+static void release_linear(DisasContext *dc, int lin, int addr)
+{
+    if (lin != addr)
+        dc_temp_free(dc, lin);
+}
+
 void gen_ld_off(DisasContext *dc, unsigned mop, int dst, int addr, int16_t off)
 {
+    int lin = access_addr(dc, &mop, addr, &off);
     int s = dc_temp(dc);
     struct ldst_site site = dc_site(dc);
-    emit_guest_load(&site, mop, dst, addr, off, s);
+    emit_guest_load(&site, mop, dst, lin, off, s);
     dc_temp_free(dc, s);
+    release_linear(dc, lin, addr);
 }
 
 void gen_st_off(DisasContext *dc, unsigned mop, int src, int addr, int16_t off)
 {
+    int lin = access_addr(dc, &mop, addr, &off);
     int s = dc_temp(dc);
     struct ldst_site site = dc_site(dc);
-    emit_guest_store(&site, mop, src, addr, off, s);
+    emit_guest_store(&site, mop, src, lin, off, s);
     dc_temp_free(dc, s);
+    release_linear(dc, lin, addr);
 }
 
 void gen_host_addr(DisasContext *dc, int host, int addr)
 {
+    int16_t off = 0;
+    int lin = gen_linear(dc, addr, &off, 1);
     struct ldst_site site = dc_site(dc);
-    emit_guest_host_addr(&site, host, addr);
+    emit_guest_host_addr(&site, host, lin);
+    release_linear(dc, lin, addr);
 }
 
 void gen_ld(DisasContext *dc, unsigned mop, int dst, int addr) { gen_ld_off(dc, mop, dst, addr, 0); }
@@ -359,6 +475,7 @@ int gen_load_op(DisasContext *dc, int i, int extend)
     }
     case X86_OP_MEM: {
         dc_set_mem_operand(dc, op);
+        dc_access_seg(dc, dc->ea_seg, dc->x86->addr_size == 2);
         int t = dc_temp(dc);
         if (dc->locked && i == 0 && size <= 4)
             gen_locked_load(dc, size, extend, t);
@@ -378,6 +495,7 @@ int gen_load_op_into(DisasContext *dc, int i, int dst)
     const cs_x86_op *op = dc_op(dc, i);
     xqm_assert(op->type == X86_OP_MEM && op->size == 4 && !dc->locked);
     dc_set_mem_operand(dc, op);
+    dc_access_seg(dc, dc->ea_seg, dc->x86->addr_size == 2);
     gen_ld_off(dc, MO_32 | (dc->ea_aligned ? MO_ALIGNED : 0), dst, dc->ea_reg, dc->ea_off);
     return dst;
 }
@@ -412,6 +530,7 @@ void gen_store_op(DisasContext *dc, int i, int value)
     } else {
         xqm_assert(op->type == X86_OP_MEM);
         dc_set_mem_operand(dc, op);
+        dc_access_seg(dc, dc->ea_seg, dc->x86->addr_size == 2);
         if (dc->locked)
             gen_locked_store(dc, value);
         else
@@ -419,11 +538,31 @@ void gen_store_op(DisasContext *dc, int i, int value)
     }
 }
 
-void gen_push(DisasContext *dc, int value, int size)
+void dc_stack_access(DisasContext *dc)
+{
+    dc_access_seg(dc, R_SS, dc->ss16);
+}
+
+void gen_sp_add(DisasContext *dc, int32_t delta)
 {
     struct mips_buf *b = dc->b;
     int esp = hreg_guest(R_ESP);
+    int dst = dc->ss16 ? MIPS_AT : esp;
+    if (delta >= -32768 && delta <= 32767) {
+        mips_addiu(b, dst, esp, (int16_t)delta);
+    } else {
+        mips_li32(b, MIPS_AT, (uint32_t)delta);
+        mips_addu(b, dst, esp, MIPS_AT);
+    }
+    if (dc->ss16)
+        mips_ins(b, esp, MIPS_AT, 0, 16);       /* SP moves, the top of ESP stays (SDM vol. 1, 6.2.3) */
+}
+
+void gen_push(DisasContext *dc, int value, int size)
+{
+    int esp = hreg_guest(R_ESP);
     /* Store below esp through the folded offset, then move esp: a faulting push changes nothing. */
+    dc_stack_access(dc);
     gen_st_off(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, value, esp, (int16_t)-size);
-    mips_addiu(b, esp, esp, (int16_t)-size);
+    gen_sp_add(dc, -size);
 }

@@ -1,6 +1,6 @@
 /*
- * Multi-register stack instructions: pusha, popa, enter. The 16-bit operand-size forms are not
- * translated (#UD).
+ * Multi-register stack instructions: pusha, popa, enter. enter's 16-bit forms (operand size or
+ * stack) are not translated (#UD).
  *
  * Each does all its memory accesses before changing a register, so a fault in the middle leaves
  * the state of before the instruction.
@@ -10,21 +10,25 @@
 bool x86_translate_pusha(DisasContext *dc)
 {
     struct mips_buf *b = dc->b;
-    int size = dc->insn->id == X86_INS_PUSHAW ? 2 : 4;
+    int size = dc_op16(dc) ? 2 : 4;
     int esp = hreg_guest(R_ESP);
+    (void)b;
+    dc_stack_access(dc);
     /* Order pushed: eax ecx edx ebx (esp before the instruction) ebp esi edi. */
     for (int r = R_EAX; r <= R_EDI; r++)
         gen_st_off(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, hreg_guest(r), esp, (int16_t)(-size * (r + 1)));
-    mips_addiu(b, esp, esp, (int16_t)(-8 * size));
+    gen_sp_add(dc, -8 * size);
     return true;
 }
 
 bool x86_translate_popa(DisasContext *dc)
 {
     struct mips_buf *b = dc->b;
-    int size = dc->insn->id == X86_INS_POPAW ? 2 : 4;
+    int size = dc_op16(dc) ? 2 : 4;
     int esp = hreg_guest(R_ESP);
     int vals[8];
+    (void)b;
+    dc_stack_access(dc);
     /* Load everything first (the esp slot is skipped, SDM vol. 2, POPA). */
     for (int r = R_EAX; r <= R_EDI; r++) {
         if (r == R_ESP)
@@ -36,7 +40,7 @@ bool x86_translate_popa(DisasContext *dc)
         if (r != R_ESP)
             gen_write_gpr(dc, r, 0, size, vals[r]);
     }
-    mips_addiu(b, esp, esp, (int16_t)(8 * size));
+    gen_sp_add(dc, 8 * size);
     return true;
 }
 
@@ -44,8 +48,9 @@ bool x86_translate_popa(DisasContext *dc)
 bool x86_translate_enter(DisasContext *dc)
 {
     struct mips_buf *b = dc->b;
-    if (dc->x86->prefix[2] == X86_PREFIX_OPSIZE || dc->x86->op_count != 2)
+    if (dc_op16(dc) || dc->ss16 || dc->x86->op_count != 2)
         return false;
+    dc_stack_access(dc);
     uint32_t size = (uint32_t)dc_op(dc, 0)->imm & 0xffff;
     int level = (int)(dc_op(dc, 1)->imm & 31);
     int esp = hreg_guest(R_ESP), ebp = hreg_guest(R_EBP);

@@ -8,7 +8,8 @@
  * looks at env->exit_request (read in the back-edge's delay slot) and leaves with eip still at the
  * instruction, so a signal is taken mid-rep and the instruction then resumes with the remaining
  * count, as on hardware (SDM vol. 2, REP: "the instruction is restarted").
- * 16-bit addressing (0x67) is not translated.
+ * 16-bit addressing (si, di, cx) is translated in not-flat TBs only, where every access wraps its
+ * offset; 0x67 in flat 32-bit code stays untranslated (#UD).
  * Segment overrides apply to the source (ds:esi) only, as on hardware; es:edi cannot be overridden.
  */
 #include "target/i386/internal.h"
@@ -23,7 +24,7 @@ static int element_size(const DisasContext *dc)
     int size = dc->x86->op_count > 0 ? dc->x86->operands[0].size : 0;
     /* Capstone 4.0.2 ignores an operand-size prefix placed before rep (66 f3 ab is decoded as
      * rep stosd, though it records the 66): in 32-bit code 66 always means 16-bit elements. */
-    if (size == 4 && dc->x86->prefix[2] == X86_PREFIX_OPSIZE)
+    if (size == 4 && dc->x86->prefix[2] == X86_PREFIX_OPSIZE && !dc->code16)
         size = 2;
     return size;
 }
@@ -33,6 +34,18 @@ static int source_address(DisasContext *dc, int src_op)
 {
     const cs_x86_op *op = dc_op(dc, src_op);
     int esi = hreg_guest(R_ESI);
+    if (dc->not_flat) {
+        static const struct { unsigned reg; int seg; } segs[] = {
+            { X86_REG_ES, R_ES }, { X86_REG_CS, R_CS }, { X86_REG_SS, R_SS }, { X86_REG_FS, R_FS }, { X86_REG_GS, R_GS },
+        };
+        int seg = R_DS;
+        for (size_t i = 0; op->type == X86_OP_MEM && i < sizeof segs / sizeof segs[0]; i++) {
+            if (op->mem.segment == segs[i].reg)
+                seg = segs[i].seg;
+        }
+        dc_access_seg(dc, seg, dc->x86->addr_size == 2);
+        return esi;
+    }
     if (op->type == X86_OP_MEM && (op->mem.segment == X86_REG_FS || op->mem.segment == X86_REG_GS)) {
         int seg = op->mem.segment == X86_REG_FS ? R_FS : R_GS;
         int t = dc_temp(dc);
@@ -44,10 +57,30 @@ static int source_address(DisasContext *dc, int src_op)
     return esi;
 }
 
+/* The es:edi side. */
+static int dest_address(DisasContext *dc)
+{
+    dc_access_seg(dc, R_ES, dc->x86->addr_size == 2);
+    return hreg_guest(R_EDI);
+}
+
+/* reg += delta, on the low 16 bits only with 16-bit addressing. */
+static void add_index(DisasContext *dc, bool addr16, int reg, int delta_reg, int16_t delta_imm)
+{
+    int dst = addr16 ? MIPS_AT : reg;
+    if (delta_reg >= 0)
+        mips_addu(dc->b, dst, reg, delta_reg);
+    else
+        mips_addiu(dc->b, dst, reg, delta_imm);
+    if (addr16)
+        mips_ins(dc->b, reg, MIPS_AT, 0, 16);
+}
+
 static bool gen_string(DisasContext *dc, enum str_kind k)
 {
     struct mips_buf *b = dc->b;
-    if (dc->x86->addr_size == 2)
+    bool addr16 = dc->x86->addr_size == 2;
+    if (addr16 && !dc->not_flat)
         return false;
     int size = element_size(dc);
     if (size != 1 && size != 2 && size != 4)
@@ -70,7 +103,12 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
     if (is_rep) {
         /* With ecx = 0 nothing happens, flags included: the lazy op is only known at run time. */
         flags_sync(dc);
-        mips_beqz(b, ecx, done);
+        if (addr16) {
+            mips_andi(b, MIPS_AT, ecx, 0xffff);
+            mips_beqz(b, MIPS_AT, done);
+        } else {
+            mips_beqz(b, ecx, done);
+        }
         mips_nop(b);
         request = dc_temp(dc);
         mips_move(b, request, MIPS_ZERO);
@@ -83,34 +121,39 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
     switch (k) {
     case STR_MOVS:
         gen_ld(dc, mop, x, source_address(dc, 1));
-        gen_st(dc, mop, x, edi);
+        gen_st(dc, mop, x, dest_address(dc));
         break;
     case STR_STOS:
-        gen_st(dc, mop, eax, edi);
+        gen_st(dc, mop, eax, dest_address(dc));
         break;
     case STR_LODS:
         gen_ld(dc, mop, x, source_address(dc, 1));
         break;
     case STR_CMPS:
         gen_ld(dc, mop, x, source_address(dc, 0));
-        gen_ld(dc, mop, y, edi);
+        gen_ld(dc, mop, y, dest_address(dc));
         break;
     case STR_SCAS:
         mips_move(b, x, eax);
-        gen_ld(dc, mop, y, edi);
+        gen_ld(dc, mop, y, dest_address(dc));
         break;
     }
     /* All loads and stores of this iteration are done: now the registers may move. */
     if (k == STR_LODS)
         gen_write_gpr(dc, R_EAX, 0, size, x);
     if (k == STR_MOVS || k == STR_LODS || k == STR_CMPS)
-        mips_addu(b, esi, esi, step);
+        add_index(dc, addr16, esi, step, 0);
     if (k != STR_LODS)
-        mips_addu(b, edi, edi, step);
+        add_index(dc, addr16, edi, step, 0);
     if (compares)
         mips_subu(b, res, x, y);
+    int count = ecx;
     if (is_rep) {
-        mips_addiu(b, ecx, ecx, -1);
+        add_index(dc, addr16, ecx, -1, -1);
+        if (addr16) {
+            count = dc_temp(dc);
+            mips_andi(b, count, ecx, 0xffff);
+        }
         if (compares) {
             /* repe continues while equal, repne while different (SDM vol. 2, REP/REPE/REPNE). */
             mips_label out = mips_new_label(b);
@@ -120,7 +163,7 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
             } else {
                 mips_andi(b, ext, res, size == 1 ? 0xff : 0xffff);
             }
-            mips_beqz(b, ecx, out);
+            mips_beqz(b, count, out);
             mips_nop(b);
             if (rep == X86_PREFIX_REP)
                 mips_beqz(b, ext, top);
@@ -129,7 +172,7 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
             mips_lw(b, request, HREG_ENV, offsetof(CPUX86State, exit_request));
             mips_bind_label(b, out);
         } else {
-            mips_bnez(b, ecx, top);
+            mips_bnez(b, count, top);
             mips_lw(b, request, HREG_ENV, offsetof(CPUX86State, exit_request));
         }
     }

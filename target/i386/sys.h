@@ -129,6 +129,10 @@ struct x86_sys {
     struct x86_dtable gdt, idt;
     struct x86_segment ldt, tr;
     int cpl;
+    /* The X86_TBF_* segmentation bits (translate.h) of the current state, and the CS base they
+     * were computed with; sys_update_seg_flags keeps them and the jump caches current. */
+    uint32_t seg_tb_flags, seg_cs_base;
+    bool seg_flags_changed;     /* set by sys_update_seg_flags on a change; cleared by its readers */
 
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t apic_base, pat, tsc_offset, misc_enable, mtrr_def_type;
@@ -223,6 +227,10 @@ void sys_cpu_reset(CPUX86State *env);
 void sys_cpuid(CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 /* Sets CPL and everything that follows it (the jump cache in use). */
 void sys_set_cpl(CPUX86State *env, int cpl);
+/* Recomputes sys->seg_tb_flags after a segment load or a CR0.PE change; when they or the CS base
+ * changed, empties the jump caches (their inline probe compares eip only) and sets
+ * seg_flags_changed (a data-segment load then ends the TB it runs in). */
+void sys_update_seg_flags(CPUX86State *env);
 /* Loads a segment register's hidden part directly (loaders, reset, real mode). */
 void sys_load_seg_cache(CPUX86State *env, int seg, uint32_t selector, uint32_t base, uint32_t limit,
                         uint32_t flags);
@@ -308,6 +316,8 @@ void sys_tlb_flush(CPUX86State *env);
 /* A CR3 write: every translation but global ones (CR4.PGE) goes. */
 void sys_tlb_flush_cr3(CPUX86State *env);
 void sys_tlb_flush_page(CPUX86State *env, uint32_t vaddr);
+/* Empties this CPU's jump caches. */
+void sys_jc_flush(CPUX86State *env);
 /* A triple fault or a reset line (system/vcpu.c). */
 void sys_request_reset(CPUX86State *env, const char *why);
 /* The PIC's pending vector for an INTR the CPU acknowledges (system/pc.c), or -1. */

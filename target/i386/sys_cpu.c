@@ -101,8 +101,13 @@ bool sys_write_cr(CPUX86State *env, int n, uint32_t value)
          * key, so a change empties the jump caches (with the TLB, rare enough not to matter). */
         if (changed & (CR0_PG | CR0_WP | CR0_PE | CR0_TS | CR0_EM | CR0_MP))
             sys_tlb_flush(env);
-        if ((changed & CR0_PE) && !(value & CR0_PE))
-            xqm_fatal("the guest left protected mode, and xqm-system does not run real-mode code yet");
+        /* Real mode is not flat (X86_TBF_NOT_FLAT); it runs at CPL 0. The segment caches keep
+         * their contents either way until the next loads (SDM vol. 3, 9.9). */
+        if (changed & CR0_PE) {
+            if (!(value & CR0_PE))
+                sys_set_cpl(env, 0);
+            sys_update_seg_flags(env);
+        }
         return true;
     }
     case 2:

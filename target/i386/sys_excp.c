@@ -114,7 +114,7 @@ static __attribute__((noinline)) void deliver_protected(CPUX86State *env, const 
             sys_raise(env, 10, (new_ss & ~3u) + ext);
         if (!(sf & DESC_P))
             sys_raise(env, 12, (new_ss & ~3u) + ext);
-        struct x86_segment ss_seg = { new_ss, sys_desc_base(ssd), sys_desc_limit(ssd), sf };
+        struct x86_segment ss_seg = { .selector = new_ss, .base = sys_desc_base(ssd), .limit = sys_desc_limit(ssd), .flags = sf };
         s = sys_stack_of(new_esp, &ss_seg, new_cpl);
         sys_stack_push(env, &s, env->segs[R_SS].selector, gate_size);
         sys_stack_push(env, &s, env->regs[R_ESP], gate_size);
@@ -141,6 +141,31 @@ static __attribute__((noinline)) void deliver_protected(CPUX86State *env, const 
     sys->inhibit_irq = false;
 }
 
+/*
+ * Real-address mode (SDM vol. 3, 20.1.4; vol. 2, INT n): the vector's 4-byte entry in the IVT at
+ * IDTR.base holds IP then CS; FLAGS, CS and IP are pushed as 16-bit values (no error code), and
+ * IF, TF and AC are cleared.
+ */
+static __attribute__((noinline)) void deliver_real(CPUX86State *env, const struct x86_pending_excp *e)
+{
+    struct x86_sys *sys = env_sys(env);
+    uint32_t entry = (uint32_t)e->vector * 4;
+    if (entry + 3 > sys->idt.limit)
+        sys_raise(env, EXCP_GP, 0);
+    uint32_t ip = sys_vread(env, sys->idt.base + entry, 2, MMU_KERNEL);
+    uint32_t cs = sys_vread(env, sys->idt.base + entry + 2, 2, MMU_KERNEL);
+    uint32_t ret_eip = e->software ? e->next_eip : env->eip;
+    struct sys_stack s = sys_stack_of(env->regs[R_ESP], &env->segs[R_SS], 0);
+    sys_stack_push(env, &s, cpu_get_eflags(env) & 0xffff, 2);
+    sys_stack_push(env, &s, env->segs[R_CS].selector, 2);
+    sys_stack_push(env, &s, ret_eip & 0xffff, 2);
+    env->regs[R_ESP] = s.esp;
+    sys_load_seg_cache(env, R_CS, cs, cs << 4, env->segs[R_CS].limit, env->segs[R_CS].flags);
+    env->eip = ip;
+    env->eflags &= ~(uint32_t)(EFLAGS_IF | EFLAGS_TF | EFLAGS_AC);
+    sys->inhibit_irq = false;
+}
+
 /* One delivery attempt; false when it raised another exception (in sys->excp). */
 static bool try_deliver(CPUX86State *env, const struct x86_pending_excp *e)
 {
@@ -152,7 +177,10 @@ static bool try_deliver(CPUX86State *env, const struct x86_pending_excp *e)
         return false;
     }
     sys->raise_jmp = &jb;
-    deliver_protected(env, e);
+    if (env_sys(env)->cr0 & CR0_PE)
+        deliver_protected(env, e);
+    else
+        deliver_real(env, e);
     sys->raise_jmp = outer;
     return true;
 }
@@ -164,8 +192,6 @@ void sys_deliver(CPUX86State *env, const struct x86_pending_excp *first)
 {
     struct x86_sys *sys = env_sys(env);
     struct x86_pending_excp e = *first;
-    if (!(sys->cr0 & CR0_PE))
-        xqm_fatal("the guest took interrupt %d in real mode, which xqm-system does not run yet", e.vector);
     for (;;) {
         if (xqm_log_enabled(LOG_INT)) {
             xqm_log("xqm-system: %s %d at eip 0x%08x cpl %d eflags 0x%08x esp 0x%08x",
@@ -211,6 +237,7 @@ void sys_handle_exception(CPUX86State *env, int excp)
         }
         e.has_error = true;
         break;
+    case EXCP_SS:       /* a stack-segment limit violation in not-flat code: #SS(0) */
     case EXCP_GP:
     case EXCP_AC:
         e.has_error = true;

@@ -39,6 +39,8 @@ static uint64_t sys_try(CPUX86State *env, sys_body body, uint64_t a, uint64_t b,
     }                                                                                                         \
     static void name##_body(CPUX86State *env, UNUSED uint64_t a, UNUSED uint64_t b, UNUSED uint64_t c)
 
+/* SYS_FAR_OP16 in a helper argument: a 16-bit operand. */
+static int far_opsize(uint64_t a) { return (a & SYS_FAR_OP16) ? 2 : 4; }
 static int cur_mmu(CPUX86State *env) { return sys_mmu_idx(env_sys(env)); }
 static int iopl(const CPUX86State *env) { return (int)(env->eflags >> 12) & 3; }
 
@@ -104,29 +106,36 @@ SYS_HELPER(out)
  * fault in the middle leaves the state of a partly done rep (SDM vol. 2, INS/OUTS).
  * a = size_log2 | rep << 2 | source segment << 4 (outs only).
  */
+/* Adds step to the low `mask` bits of a register (16-bit addressing moves SI, DI, CX only). */
+static void reg_add(CPUX86State *env, int r, uint32_t step, uint32_t mask)
+{
+    env->regs[r] = (env->regs[r] & ~mask) | ((env->regs[r] + step) & mask);
+}
+
 static void string_io(CPUX86State *env, uint64_t how, bool in)
 {
     int size_log2 = (int)(how & 3), size = 1 << size_log2;
     bool rep = (how >> 2) & 1;
     int seg = (int)(how >> 4) & 7;
+    uint32_t mask = (how & SYS_IO_ADDR16) ? 0xffff : 0xffffffffu;
     uint32_t port = env->regs[R_EDX] & 0xffff;
     int32_t step = env->df * size;
-    if (rep && env->regs[R_ECX] == 0)
+    if (rep && (env->regs[R_ECX] & mask) == 0)
         return;
     check_io(env, port, size);
     do {
         if (in) {
             uint32_t v = sys_io_read(port, size_log2);
-            sys_vwrite(env, env->segs[R_ES].base + env->regs[R_EDI], v, size, cur_mmu(env));
-            env->regs[R_EDI] += (uint32_t)step;
+            sys_vwrite(env, env->segs[R_ES].base + (env->regs[R_EDI] & mask), v, size, cur_mmu(env));
+            reg_add(env, R_EDI, (uint32_t)step, mask);
         } else {
-            uint32_t v = sys_vread(env, env->segs[seg].base + env->regs[R_ESI], size, cur_mmu(env));
+            uint32_t v = sys_vread(env, env->segs[seg].base + (env->regs[R_ESI] & mask), size, cur_mmu(env));
             sys_io_write(port, v, size_log2);
-            env->regs[R_ESI] += (uint32_t)step;
+            reg_add(env, R_ESI, (uint32_t)step, mask);
         }
         if (rep)
-            env->regs[R_ECX]--;
-    } while (rep && env->regs[R_ECX] != 0);
+            reg_add(env, R_ECX, (uint32_t)-1, mask);
+    } while (rep && (env->regs[R_ECX] & mask) != 0);
 }
 
 /* ins/outs: a = how (above). */
@@ -278,54 +287,68 @@ uint64_t helper_sys_clts(CPUX86State *env, uint64_t unused1, uint64_t unused2, u
 }
 
 /* mov/pop to a segment register: a = the register (R_*), b = the selector. */
+/* A load that changes the TB key's segmentation bits ends the TB: the rest assumed the old ones. */
+static void load_seg_then_exit_if_changed(CPUX86State *env, int seg, uint32_t selector)
+{
+    struct x86_sys *sys = env_sys(env);
+    sys->seg_flags_changed = false;
+    sys_load_seg(env, seg, selector);
+    sys->exit_after_insn = sys->seg_flags_changed;
+}
+
 SYS_HELPER(load_seg)
 {
-    sys_load_seg(env, (int)a, (uint32_t)b);
+    load_seg_then_exit_if_changed(env, (int)a, (uint32_t)b);
 }
 
-/* lds/les/lfs/lgs/lss reg, m16:32: a = seg | reg << 8, b = the operand's address. */
+/* lds/les/lfs/lgs/lss reg, m16:32 (m16:16): a = seg | reg << 8 | SYS_FAR_OP16, b = the operand's
+ * linear address. */
 SYS_HELPER(lxs)
 {
-    int seg = (int)(a & 7), reg = (int)(a >> 8) & 7;
+    int seg = (int)(a & 7), reg = (int)(a >> 8) & 7, size = far_opsize(a);
     uint32_t ea = (uint32_t)b;
-    uint32_t offset = sys_vread(env, ea, 4, cur_mmu(env));
-    uint32_t selector = sys_vread(env, ea + 4, 2, cur_mmu(env));
-    sys_load_seg(env, seg, selector);
-    env->regs[reg] = offset;
+    uint32_t offset = sys_vread(env, ea, size, cur_mmu(env));
+    uint32_t selector = sys_vread(env, ea + (uint32_t)size, 2, cur_mmu(env));
+    load_seg_then_exit_if_changed(env, seg, selector);
+    env->regs[reg] = size == 2 ? (env->regs[reg] & 0xffff0000u) | offset : offset;
 }
 
-/* Far jumps and calls: ljmp/lcall take a = selector, b = offset; the _m forms a = the address of
- * an m16:32 operand; lcall's next eip comes last. */
+/* Far jumps and calls: ljmp/lcall take a = selector | SYS_FAR_OP16 for a 16-bit operand size,
+ * b = offset; the _m forms a = the linear address of an m16:16 or m16:32 operand and, in their
+ * last argument, SYS_FAR_OP16 or 0; lcall's next eip comes after the address. */
+
 SYS_HELPER(ljmp)
 {
-    sys_ljmp(env, (uint32_t)a, (uint32_t)b);
+    sys_ljmp(env, (uint32_t)a & 0xffff, (uint32_t)b);
 }
 
 SYS_HELPER(ljmp_m)
 {
     uint32_t ea = (uint32_t)a;
-    uint32_t offset = sys_vread(env, ea, 4, cur_mmu(env));
-    uint32_t selector = sys_vread(env, ea + 4, 2, cur_mmu(env));
+    int size = far_opsize(b);
+    uint32_t offset = sys_vread(env, ea, size, cur_mmu(env));
+    uint32_t selector = sys_vread(env, ea + (uint32_t)size, 2, cur_mmu(env));
     sys_ljmp(env, selector, offset);
 }
 
 SYS_HELPER(lcall)
 {
-    sys_lcall(env, (uint32_t)a, (uint32_t)b, (uint32_t)c, 4);
+    sys_lcall(env, (uint32_t)a & 0xffff, (uint32_t)b, (uint32_t)c, far_opsize(a));
 }
 
 SYS_HELPER(lcall_m)
 {
     uint32_t ea = (uint32_t)a, next_eip = (uint32_t)b;
-    uint32_t offset = sys_vread(env, ea, 4, cur_mmu(env));
-    uint32_t selector = sys_vread(env, ea + 4, 2, cur_mmu(env));
-    sys_lcall(env, selector, offset, next_eip, 4);
+    int size = far_opsize(c);
+    uint32_t offset = sys_vread(env, ea, size, cur_mmu(env));
+    uint32_t selector = sys_vread(env, ea + (uint32_t)size, 2, cur_mmu(env));
+    sys_lcall(env, selector, offset, next_eip, size);
 }
 
-/* lret: a = the bytes to release; iret: a = the operand size. */
+/* lret: a = the bytes to release | SYS_FAR_OP16; iret: a = the operand size. */
 SYS_HELPER(lret)
 {
-    sys_lret(env, (uint32_t)a, 4);
+    sys_lret(env, (uint32_t)a & 0xffff, far_opsize(a));
 }
 
 SYS_HELPER(iret)

@@ -13,7 +13,7 @@
 #include "target/i386/sys_insn.h"
 
 static int tb_cpl(const DisasContext *dc) { return (int)(dc->tb->flags & SYS_TBF_CPL_MASK); }
-static bool op16(const DisasContext *dc) { return dc->x86->prefix[2] == X86_PREFIX_OPSIZE; }
+static bool op16(const DisasContext *dc) { return dc_op16(dc); }
 
 /* Emits #GP(0) unless the TB runs at CPL 0; true if the instruction may go on. */
 static bool require_cpl0(DisasContext *dc)
@@ -126,15 +126,14 @@ bool sys_translate_out(DisasContext *dc)
 
 static bool gen_string_io(DisasContext *dc, bool in)
 {
-    if (dc->x86->addr_size == 2)
-        return false;
+    bool addr16 = dc->x86->addr_size == 2;
     const cs_x86_op *mem = dc_op(dc, in ? 0 : 1);
     int size_log2 = mem->size == 1 ? 0 : mem->size == 2 ? 1 : 2;
     bool rep = dc->x86->prefix[0] == X86_PREFIX_REP;
     int seg = R_DS;
     if (!in && mem->mem.segment != X86_REG_INVALID)
         seg = seg_of_reg(mem->mem.segment);
-    uint32_t how = (uint32_t)size_log2 | (rep ? 4u : 0) | (uint32_t)seg << 4;
+    uint32_t how = (uint32_t)size_log2 | (rep ? 4u : 0) | (uint32_t)seg << 4 | (addr16 ? SYS_IO_ADDR16 : 0);
     gen_sys_call(dc, in ? (void *)helper_sys_ins : (void *)helper_sys_outs, gen_imm(dc, how), -1, -1);
     return true;
 }
@@ -208,9 +207,10 @@ bool sys_translate_popf(DisasContext *dc)
 {
     int size = op16(dc) ? 2 : 4;
     int v = dc_temp(dc), r = dc_temp(dc);
+    dc_stack_access(dc);
     gen_ld(dc, (size == 2 ? MO_16 : MO_32) | MO_ALIGNED, v, hreg_guest(R_ESP));
     gen_helper_call(dc, (void *)helper_sys_popf, false, r, v, gen_imm(dc, (uint32_t)size), -1);
-    mips_addiu(dc->b, hreg_guest(R_ESP), hreg_guest(R_ESP), (int16_t)size);
+    gen_sp_add(dc, size);
     flags_from_env(dc);
     /* IF set with an interrupt waiting: take it right after popf. */
     gen_exit_to_loop_if(dc, r);
@@ -259,11 +259,30 @@ static bool gen_mov_cr_dr(DisasContext *dc, bool to, bool dr, int n)
     return true;
 }
 
-static bool gen_load_sreg(DisasContext *dc, int seg, int value)
+/* A segment load that changes the TB key's segmentation bits (sys_update_seg_flags) makes the
+ * helper ask for a return to the exec loop: the rest of this TB assumed the old state. The stack
+ * pointer moves first for pop (sp_delta). */
+static bool gen_load_sreg(DisasContext *dc, int seg, int value, int sp_delta)
 {
+    struct mips_buf *b = dc->b;
     if (seg < 0 || seg == R_CS)
         return false;
-    gen_sys_call(dc, (void *)helper_sys_load_seg, gen_imm(dc, (uint32_t)seg), value, -1);
+    if (seg == R_FS || seg == R_GS) {
+        /* Not part of the flat test: their bases are added wherever they are used. */
+        gen_sys_call(dc, (void *)helper_sys_load_seg, gen_imm(dc, (uint32_t)seg), value, -1);
+        if (sp_delta)
+            gen_sp_add(dc, sp_delta);
+        return true;
+    }
+    int r = dc_temp(dc);
+    gen_helper_call(dc, (void *)helper_sys_load_seg, true, r, gen_imm(dc, (uint32_t)seg), value, -1);
+    mips_label raised = gen_exception_label(dc, EXCP_SYS_RAISED);
+    mips_addiu(b, MIPS_AT, r, -SYS_HELPER_RAISED);
+    mips_beqz(b, MIPS_AT, raised);
+    mips_nop(b);
+    if (sp_delta)
+        gen_sp_add(dc, sp_delta);
+    gen_exit_to_loop_if(dc, r);
     return true;
 }
 
@@ -277,7 +296,7 @@ bool sys_translate_mov(DisasContext *dc)
             return gen_mov_cr_dr(dc, true, true, dr_number(d->reg));
         if (seg_of_reg(d->reg) >= 0) {
             int v = gen_load_op(dc, 1, 1);
-            return v >= 0 && gen_load_sreg(dc, seg_of_reg(d->reg), v);
+            return v >= 0 && gen_load_sreg(dc, seg_of_reg(d->reg), v, 0);
         }
     }
     if (s->type == X86_OP_REG) {
@@ -296,11 +315,9 @@ bool sys_translate_pop(DisasContext *dc)
         return x86_translate_pop(dc);
     int size = op16(dc) ? 2 : 4;
     int v = dc_temp(dc);
+    dc_stack_access(dc);
     gen_ld(dc, MO_16 | MO_ALIGNED, v, hreg_guest(R_ESP));
-    if (!gen_load_sreg(dc, seg_of_reg(d->reg), v))
-        return false;
-    mips_addiu(dc->b, hreg_guest(R_ESP), hreg_guest(R_ESP), (int16_t)size);
-    return true;
+    return gen_load_sreg(dc, seg_of_reg(d->reg), v, size);
 }
 
 /* lds/les/lfs/lgs/lss r32, m16:32. */
@@ -314,10 +331,11 @@ bool sys_translate_lxs(DisasContext *dc)
     case X86_INS_LGS: seg = R_GS; break;
     default: seg = R_SS; break;
     }
-    if (op16(dc) || !x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size) || size != 4)
+    if (!x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size) || size != (op16(dc) ? 2 : 4))
         return false;
-    int ea = gen_ea(dc, dc_op(dc, 1));
-    gen_sys_call(dc, (void *)helper_sys_lxs, gen_imm(dc, (uint32_t)seg | (uint32_t)gpr << 8), ea, -1);
+    int ea = gen_ea_linear(dc, dc_op(dc, 1), size + 2);
+    gen_sys_call_may_exit(dc, (void *)helper_sys_lxs,
+                          gen_imm(dc, (uint32_t)seg | (uint32_t)gpr << 8 | (op16(dc) ? SYS_FAR_OP16 : 0)), ea, -1);
     return true;
 }
 
@@ -327,7 +345,7 @@ bool sys_translate_lgdt(DisasContext *dc)
 {
     if (!require_cpl0(dc))
         return true;
-    int ea = gen_ea(dc, dc_op(dc, 0));
+    int ea = gen_ea_linear(dc, dc_op(dc, 0), 6);
     uint32_t which = dc->insn->id == X86_INS_LIDT;
     gen_sys_call(dc, (void *)helper_sys_lgdt, ea, gen_imm(dc, which), gen_imm(dc, op16(dc) ? 2 : 4));
     return true;
@@ -335,7 +353,7 @@ bool sys_translate_lgdt(DisasContext *dc)
 
 bool sys_translate_sgdt(DisasContext *dc)
 {
-    int ea = gen_ea(dc, dc_op(dc, 0));
+    int ea = gen_ea_linear(dc, dc_op(dc, 0), 6);
     uint32_t which = dc->insn->id == X86_INS_SIDT;
     gen_sys_call(dc, (void *)helper_sys_sgdt, ea, gen_imm(dc, which), -1);
     return true;
@@ -387,7 +405,7 @@ bool sys_translate_invlpg(DisasContext *dc)
 {
     if (!require_cpl0(dc))
         return true;
-    int ea = gen_ea(dc, dc_op(dc, 0));
+    int ea = gen_ea_linear(dc, dc_op(dc, 0), 1);
     gen_helper_call(dc, (void *)helper_sys_invlpg, false, -1, ea, -1, -1);
     gen_exit_to_loop(dc, false);
     return true;
@@ -422,15 +440,19 @@ bool sys_translate_cpuid(DisasContext *dc)
 
 /* --- far transfers and interrupts --- */
 
+/* The far transfers' operand size (SYS_FAR_OP16 for 16 bits): the width of the offset and of
+ * the stack slots (SDM vol. 2, JMP/CALL/RET far). */
+static uint32_t far_op16(const DisasContext *dc) { return op16(dc) ? SYS_FAR_OP16 : 0; }
+
 bool sys_translate_ljmp(DisasContext *dc)
 {
-    if (op16(dc))
-        return false;
+    int size = op16(dc) ? 4 : 6;
     if (dc->x86->op_count == 2) {
-        gen_sys_call(dc, (void *)helper_sys_ljmp, gen_imm(dc, (uint32_t)dc_op(dc, 0)->imm & 0xffff),
+        gen_sys_call(dc, (void *)helper_sys_ljmp, gen_imm(dc, ((uint32_t)dc_op(dc, 0)->imm & 0xffff) | far_op16(dc)),
                      gen_imm(dc, (uint32_t)dc_op(dc, 1)->imm), -1);
     } else {
-        gen_sys_call(dc, (void *)helper_sys_ljmp_m, gen_ea(dc, dc_op(dc, 0)), -1, -1);
+        gen_sys_call(dc, (void *)helper_sys_ljmp_m, gen_ea_linear(dc, dc_op(dc, 0), size), gen_imm(dc, far_op16(dc)),
+                     -1);
     }
     gen_exit_to_loop(dc, true);
     return true;
@@ -438,14 +460,14 @@ bool sys_translate_ljmp(DisasContext *dc)
 
 bool sys_translate_lcall(DisasContext *dc)
 {
-    if (op16(dc))
-        return false;
+    int size = op16(dc) ? 4 : 6;
     int next = gen_imm(dc, dc->next_pc);
     if (dc->x86->op_count == 2) {
-        gen_sys_call(dc, (void *)helper_sys_lcall, gen_imm(dc, (uint32_t)dc_op(dc, 0)->imm & 0xffff),
+        gen_sys_call(dc, (void *)helper_sys_lcall, gen_imm(dc, ((uint32_t)dc_op(dc, 0)->imm & 0xffff) | far_op16(dc)),
                      gen_imm(dc, (uint32_t)dc_op(dc, 1)->imm), next);
     } else {
-        gen_sys_call(dc, (void *)helper_sys_lcall_m, gen_ea(dc, dc_op(dc, 0)), next, -1);
+        gen_sys_call(dc, (void *)helper_sys_lcall_m, gen_ea_linear(dc, dc_op(dc, 0), size), next,
+                     gen_imm(dc, far_op16(dc)));
     }
     gen_exit_to_loop(dc, true);
     return true;
@@ -453,17 +475,15 @@ bool sys_translate_lcall(DisasContext *dc)
 
 bool sys_translate_retf(DisasContext *dc)
 {
-    if (op16(dc))
-        return false;
     uint32_t imm = dc->x86->op_count == 1 ? (uint32_t)dc_op(dc, 0)->imm & 0xffff : 0;
-    gen_sys_call(dc, (void *)helper_sys_lret, gen_imm(dc, imm), -1, -1);
+    gen_sys_call(dc, (void *)helper_sys_lret, gen_imm(dc, imm | far_op16(dc)), -1, -1);
     gen_exit_to_loop(dc, true);
     return true;
 }
 
 bool sys_translate_iret(DisasContext *dc)
 {
-    gen_sys_call(dc, (void *)helper_sys_iret, gen_imm(dc, dc->insn->id == X86_INS_IRET ? 2 : 4), -1, -1);
+    gen_sys_call(dc, (void *)helper_sys_iret, gen_imm(dc, op16(dc) ? 2 : 4), -1, -1);
     flags_from_env(dc);
     gen_exit_to_loop(dc, true);
     return true;

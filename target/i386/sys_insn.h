@@ -9,6 +9,8 @@
 
 /* What a helper returns (sys_helper.c). */
 enum { SYS_HELPER_OK = 0, SYS_HELPER_RAISED = 1, SYS_HELPER_EXIT = 2 };
+/* Argument flags: a 16-bit far transfer (ljmp/lcall/lret), 16-bit addressing for ins/outs. */
+enum { SYS_FAR_OP16 = 1 << 16, SYS_IO_ADDR16 = 1 << 8 };
 
 bool sys_translate_in(DisasContext *dc);
 bool sys_translate_out(DisasContext *dc);

@@ -1,18 +1,19 @@
 /*
- * Segmentation in protected mode (SDM vol. 3, chapters 3 and 5): descriptor-table reads, segment
- * register loads with their privilege checks, LDT and task-register loads, far jumps, calls and
- * returns, iret, and lar/lsl/verr/verw.
+ * Segmentation (SDM vol. 3, chapters 3 and 5; real mode: chapter 20): descriptor-table reads,
+ * segment register loads with their privilege checks, LDT and task-register loads, far jumps,
+ * calls and returns, iret, and lar/lsl/verr/verw.
  *
- * The translator only ever adds the FS and GS bases (Linux's per-CPU and TLS segments); CS, DS,
- * ES and SS are assumed flat, which every 32-bit Linux and the tests use. A load of a non-zero
- * base into one of those is reported once under -d unimp, as xqm would then compute wrong
- * addresses.
+ * The translator adds only the FS and GS bases while CS, DS, ES and SS are flat (base 0, 4 GiB,
+ * 32-bit), which is all a 32-bit Linux uses. Any other state (a nonzero base, a smaller limit,
+ * 16-bit code or stack, real mode) sets X86_TBF_NOT_FLAT or X86_TBF_CODE16 in the TB key
+ * (sys_update_seg_flags), and those TBs add every segment's base and check its limits.
  *
  * Every function here may raise an exception through sys_raise; each commits CPU state only after
  * all of its memory accesses succeeded.
  */
 #include "common/xqm.h"
 #include "target/i386/sys.h"
+#include "target/i386/translate.h"
 
 uint32_t sys_desc_base(uint64_t d)
 {
@@ -66,14 +67,44 @@ static void set_accessed(CPUX86State *env, uint32_t selector, uint64_t *d)
     sys_vwrite(env, base + (selector & ~7u) + 5, (uint32_t)(*d >> 40) & 0xff, 1, MMU_KERNEL);
 }
 
+void sys_update_seg_flags(CPUX86State *env)
+{
+    struct x86_sys *sys = env_sys(env);
+    static const int checked[] = { R_ES, R_CS, R_SS, R_DS };
+    uint32_t f = 0;
+    bool flat = (sys->cr0 & CR0_PE) && !(env->eflags & EFLAGS_VM) && (env->segs[R_SS].flags & DESC_B);
+    for (int i = 0; i < 4; i++) {
+        const struct x86_segment *s = &env->segs[checked[i]];
+        flat = flat && s->base == 0 && s->lim_lo == 0 && s->lim_hi == 0xffffffffu;
+    }
+    if (!(env->segs[R_CS].flags & DESC_B))
+        f |= X86_TBF_CODE16;
+    if (!flat) {
+        f |= X86_TBF_NOT_FLAT;
+        if (!(env->segs[R_SS].flags & DESC_B))
+            f |= X86_TBF_SS16;
+    }
+    if (f != sys->seg_tb_flags || env->segs[R_CS].base != sys->seg_cs_base) {
+        sys->seg_tb_flags = f;
+        sys->seg_cs_base = env->segs[R_CS].base;
+        sys_jc_flush(env);
+        sys->seg_flags_changed = true;
+    }
+}
+
 void sys_load_seg_cache(CPUX86State *env, int seg, uint32_t selector, uint32_t base, uint32_t limit, uint32_t flags)
 {
-    static bool warned;
-    env->segs[seg] = (struct x86_segment){ selector & 0xffff, base, limit, flags };
-    if (base != 0 && seg != R_FS && seg != R_GS && !warned && xqm_log_enabled(LOG_UNIMP)) {
-        warned = true;
-        xqm_log("xqm-system: segment %d loaded with base 0x%08x; only FS and GS bases are applied\n", seg, base);
+    uint32_t lo = 0, hi = limit;
+    if (!(flags & DESC_P)) {
+        lo = 0xffffffffu;       /* null or not present: every access faults */
+        hi = 0;
+    } else if ((flags & DESC_S) && !(flags & DESC_CODE) && (flags & DESC_CONFORMING)) {
+        lo = limit + 1;         /* expand-down data (SDM vol. 3, 3.4.5.1) */
+        hi = (flags & DESC_B) ? 0xffffffffu : 0xffff;
     }
+    env->segs[seg] = (struct x86_segment){ .selector = selector & 0xffff, .base = base, .limit = limit,
+                                           .flags = flags, .lim_lo = lo, .lim_hi = hi };
+    sys_update_seg_flags(env);
 }
 
 void sys_set_cpl(CPUX86State *env, int cpl)
@@ -136,7 +167,7 @@ void sys_lldt(CPUX86State *env, uint32_t selector)
     struct x86_sys *sys = env_sys(env);
     selector &= 0xffff;
     if ((selector & ~3u) == 0) {
-        sys->ldt = (struct x86_segment){ selector, 0, 0, 0 };
+        sys->ldt = (struct x86_segment){ .selector = selector };
         return;
     }
     uint64_t d;
@@ -146,7 +177,8 @@ void sys_lldt(CPUX86State *env, uint32_t selector)
         sys_raise(env, EXCP_GP, selector & ~3u);
     if (!desc_present(d))
         sys_raise(env, 11, selector & ~3u);
-    sys->ldt = (struct x86_segment){ selector, sys_desc_base(d), sys_desc_limit(d), sys_desc_flags(d) };
+    sys->ldt = (struct x86_segment){ .selector = selector, .base = sys_desc_base(d), .limit = sys_desc_limit(d),
+                                     .flags = sys_desc_flags(d) };
 }
 
 void sys_ltr(CPUX86State *env, uint32_t selector)
@@ -167,7 +199,8 @@ void sys_ltr(CPUX86State *env, uint32_t selector)
     /* Mark it busy in the GDT (type bit 1), as ltr does. */
     d |= 2ull << 40;
     sys_vwrite(env, sys->gdt.base + (selector & ~7u) + 5, (uint32_t)(d >> 40) & 0xff, 1, MMU_KERNEL);
-    sys->tr = (struct x86_segment){ selector, sys_desc_base(d), sys_desc_limit(d), sys_desc_flags(d) };
+    sys->tr = (struct x86_segment){ .selector = selector, .base = sys_desc_base(d), .limit = sys_desc_limit(d),
+                                    .flags = sys_desc_flags(d) };
 }
 
 /* --- stacks for far transfers --- */

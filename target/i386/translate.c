@@ -20,8 +20,11 @@
 #include "target/i386/internal.h"
 #include "target/i386/translate.h"
 
-static csh cs_handle;
+static csh cs_handle, cs_handle16;
 static cs_insn *insns[TB_MAX_INSNS];
+/* The TB being decoded: 16-bit code (CS.D = 0) and the CS base its eips are offsets from. */
+static bool decoding_code16, decoding_not_flat;
+static uint32_t decoding_cs_base;
 static csh cs_mips_handle;
 
 enum { MAX_FOLLOWED_JMPS = 4, MAX_FOLLOWED_CALLS = 2, MAX_FOLLOWED_CALLEE_INSNS = 6 };
@@ -37,7 +40,17 @@ static const int temp_pool[] = {
 
 csh x86_cs_handle(void)
 {
-    return cs_handle;
+    return decoding_code16 ? cs_handle16 : cs_handle;
+}
+
+bool x86_decoding_flat(void)
+{
+    return !decoding_code16 && decoding_cs_base == 0;
+}
+
+const uint8_t *x86_code_bytes(CPUX86State *env, uint32_t eip, uint32_t *avail)
+{
+    return mode_code_bytes(env, decoding_cs_base + eip, avail);
 }
 
 /*
@@ -49,6 +62,7 @@ csh x86_cs_handle(void)
 enum { DECODE_CACHE_BITS = 12, DETAIL_COPY = offsetof(cs_detail, x86) + sizeof(cs_x86) };
 struct decoded {
     bool valid;
+    bool code16;                /* decoded in 16-bit mode: capstone's answer depends on it */
     cs_insn insn;
     uint8_t detail[DETAIL_COPY];
 };
@@ -57,7 +71,8 @@ static struct decoded *decode_cache;
 bool x86_decode(const uint8_t *code, uint32_t avail, uint32_t pc, cs_insn *out)
 {
     struct decoded *e = &decode_cache[(pc ^ (pc >> DECODE_CACHE_BITS)) & ((1u << DECODE_CACHE_BITS) - 1)];
-    if (e->valid && e->insn.address == pc && e->insn.size <= avail && memcmp(e->insn.bytes, code, e->insn.size) == 0) {
+    if (e->valid && e->insn.address == pc && e->code16 == decoding_code16 && e->insn.size <= avail &&
+        memcmp(e->insn.bytes, code, e->insn.size) == 0) {
         cs_detail *d = out->detail;
         *out = e->insn;
         out->detail = d;
@@ -66,9 +81,10 @@ bool x86_decode(const uint8_t *code, uint32_t avail, uint32_t pc, cs_insn *out)
     }
     size_t size = avail > 16 ? 16 : avail;
     uint64_t addr = pc;
-    if (!cs_disasm_iter(cs_handle, &code, &size, &addr, out))
+    if (!cs_disasm_iter(x86_cs_handle(), &code, &size, &addr, out))
         return false;
     e->valid = true;
+    e->code16 = decoding_code16;
     e->insn = *out;
     e->insn.detail = NULL;
     memcpy(e->detail, out->detail, DETAIL_COPY);
@@ -80,6 +96,9 @@ void x86_translate_init(void)
     if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs_handle) != CS_ERR_OK)
         xqm_fatal("capstone: cannot open the x86 decoder");
     cs_option(cs_handle, CS_OPT_DETAIL, CS_OPT_ON);
+    if (cs_open(CS_ARCH_X86, CS_MODE_16, &cs_handle16) != CS_ERR_OK)
+        xqm_fatal("capstone: cannot open the 16-bit x86 decoder");
+    cs_option(cs_handle16, CS_OPT_DETAIL, CS_OPT_ON);
     for (int i = 0; i < TB_MAX_INSNS; i++)
         insns[i] = cs_malloc(cs_handle);
     decode_cache = calloc((size_t)1 << DECODE_CACHE_BITS, sizeof *decode_cache);
@@ -217,17 +236,22 @@ static bool callee_returns_soon(CPUX86State *env, uint32_t target, cs_insn *scra
  */
 static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception, uint32_t *foreign_page)
 {
-    uint32_t page = pc & ~0xfffu, foreign = 0;
+    /* Pages are linear (cs_base + eip): the code pages are what SMC tracking and the TB key see.
+     * Only flat 32-bit code (CS base 0) follows jmps and calls. */
+    uint32_t cs_base = decoding_cs_base;
+    bool follow = !decoding_not_flat && !decoding_code16;
+    uint32_t page = (cs_base + pc) & ~0xfffu, foreign = 0;
     int n = 0, inner_branches = 0, followed = 0;
     uint32_t ret_stack[MAX_FOLLOWED_CALLS];
     int calls = 0, depth = 0;
     uint32_t cur = pc;
     while (n < TB_MAX_INSNS) {
-        uint32_t cpage = cur & ~0xfffu;
+        uint32_t lin = cs_base + cur;
+        uint32_t cpage = lin & ~0xfffu;
         if (n > 0 && cpage != page && cpage != foreign)
             break;
         uint32_t avail;
-        const uint8_t *code = mode_code_bytes(env, cur, &avail);
+        const uint8_t *code = mode_code_bytes(env, lin, &avail);
         if (!code || avail == 0) {
             if (n == 0)
                 *fault_exception = EXCP_PF;
@@ -235,7 +259,7 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception, uint32
         }
         /* An instruction may reach into the next page: protect it before reading (see tb.c).
          * With a foreign page the TB stays off page ends instead. */
-        if (cur + 15 >= cpage + 0x1000 && avail > cpage + 0x1000 - cur) {
+        if (lin + 15 >= cpage + 0x1000 && avail > cpage + 0x1000 - lin) {
             if (foreign)
                 break;
             mode_code_page_added(page + 0x1000);
@@ -245,19 +269,26 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception, uint32
                 *fault_exception = avail < 16 ? EXCP_PF : EXCP_UD;
             break;
         }
+        /* Not-flat code: an instruction reaching beyond CS's limit raises #GP(0) (SDM vol. 3,
+         * 5.3); the TB stops before it. The limit is not part of the TB key (see system.md). */
+        if (decoding_not_flat && (uint64_t)cur + insns[n]->size - 1 > env->segs[R_CS].limit) {
+            if (n == 0)
+                *fault_exception = EXCP_GP;
+            break;
+        }
         cur += insns[n]->size;
         n++;
         const cs_insn *last = insns[n - 1];
         if (x86_insn_lookup(last->id) == NULL)
             break;      /* it becomes a #UD exit: nothing after it can run */
         uint32_t target;
-        if (direct_target(last, X86_INS_JMP, &target) && followed < MAX_FOLLOWED_JMPS &&
+        if (follow && direct_target(last, X86_INS_JMP, &target) && followed < MAX_FOLLOWED_JMPS &&
             (target & ~0xfffu) == page && ((cur - 1) & ~0xfffu) == cpage && !already_in_tb(insns, n, target)) {
             followed++;
             cur = target;
             continue;
         }
-        if (direct_target(last, X86_INS_CALL, &target) && calls < MAX_FOLLOWED_CALLS && n < TB_MAX_INSNS &&
+        if (follow && direct_target(last, X86_INS_CALL, &target) && calls < MAX_FOLLOWED_CALLS && n < TB_MAX_INSNS &&
             ((cur - 1) & ~0xfffu) == cpage && !already_in_tb(insns, n, target)) {
             uint32_t tpage = target & ~0xfffu;
             bool known = tpage == page || tpage == foreign;
@@ -321,10 +352,10 @@ void x86_report_unsupported(CPUX86State *env, uint32_t eip)
     if (!insn)
         insn = cs_malloc(cs_handle);
     uint32_t avail;
-    const uint8_t *code = mode_code_bytes(env, eip, &avail);
+    const uint8_t *code = x86_code_bytes(env, eip, &avail);
     size_t size = avail > 16 ? 16 : avail;
     uint64_t addr = eip;
-    if (code && cs_disasm_iter(cs_handle, &code, &size, &addr, insn))
+    if (code && cs_disasm_iter(x86_cs_handle(), &code, &size, &addr, insn))
         fprintf(stderr, "xqm: unsupported instruction '%s %s' at 0x%08x: raising #UD\n", insn->mnemonic,
                 insn->op_str, eip);
     else
@@ -338,6 +369,9 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     static uint16_t map_word[TB_MAX_INSNS];
     static uint8_t map_cc[TB_MAX_INSNS];
 
+    decoding_code16 = (tb->flags & X86_TBF_CODE16) != 0;
+    decoding_not_flat = (tb->flags & X86_TBF_NOT_FLAT) != 0;
+    decoding_cs_base = tb->cs_base;
     uint32_t foreign;
     int n = decode_tb(env, tb->pc, fault_exception, &foreign);
     if (n == 0)
@@ -349,6 +383,8 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
 
     DisasContext dc = {
         .b = b, .tb = tb, .cc_op = CC_OP_DYNAMIC, .cc_op_synced = true,
+        .code16 = decoding_code16, .not_flat = (tb->flags & X86_TBF_NOT_FLAT) != 0,
+        .ss16 = (tb->flags & (X86_TBF_NOT_FLAT | X86_TBF_SS16)) == (X86_TBF_NOT_FLAT | X86_TBF_SS16),
     };
     /*
      * A TB that reads its predecessor's flags is specialised for the lazy op in force now (what
@@ -380,6 +416,9 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
 
     int i;
     for (i = 0; i < n && !dc.tb_ended; i++) {
+        /* Not-flat code has a limit-fault exit per instruction with memory accesses: leave room. */
+        if (dc.not_flat && i > 0 && dc.nool > (int)(sizeof dc.ool / sizeof dc.ool[0]) - 6)
+            break;
         dc.insn = insns[i];
         dc.x86 = &insns[i]->detail->x86;
         dc.pc = (uint32_t)insns[i]->address;
@@ -393,6 +432,11 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         dc.ea_reg = -1;
         dc.ea_off = 0;
         dc.ea_aligned = false;
+        dc.acc_seg = -1;
+        dc.acc_addr16 = dc.x86->addr_size == 2;
+        dc.ea_seg = R_DS;
+        dc.ea_linear = false;
+        dc.lim_fault_valid[0] = dc.lim_fault_valid[1] = false;
         dc.locked = dc.x86->prefix[0] == X86_PREFIX_LOCK ||
                     (dc.insn->id == X86_INS_XCHG && dc.x86->op_count == 2 &&
                      (dc.x86->operands[0].type == X86_OP_MEM || dc.x86->operands[1].type == X86_OP_MEM));

@@ -195,7 +195,7 @@ bool x86_translate_x87(DisasContext *dc)
     const struct x87_op *op = x87_decode(opcode, modrm);
     if (op->kind == XK_INVALID)
         return false;
-    bool op16 = dc->x86->prefix[2] == X86_PREFIX_OPSIZE;
+    bool op16 = dc_op16(dc);        /* the 14- or 28-byte environment of fnstenv/fldenv */
     uint32_t arg = op->arg | ((op->flags & XKF_STI) ? (modrm & 7u) << 3 : 0);
     int addr = -1;
     if (modrm < 0xc0) {
