@@ -10,6 +10,8 @@
 #   i386 busybox, fetched by tools/setup-deps.sh), natively and under xqm, compared the same way.
 # - tests/system: each bare-metal guest build/tests/system/NAME.elf boots under xqm-system and passes
 #   when it prints PASS and exits through isa-debug-exit (tests/system/run.sh --one does the run).
+# - system/linux: the Debian kernel with the busybox initramfs (build/guest, `make guest`) boots
+#   under xqm-system and its /init's outputs are checked (tests/system/linux_boot.sh).
 # - tests/unit: each executable in build/tests/unit/ runs once (MIPS ones under qemu) and passes when
 #   it exits 0; it prints its own details.
 #
@@ -17,7 +19,8 @@
 # then exactly `N passed, M failed`. The exit status is non-zero iff M > 0.
 #
 # Usage: tests/run-all.sh [SUBSTRING...]   runs only the tests whose name contains one of them
-# Environment: JOBS (parallel runs, default 2), TIMEOUT (seconds per run, default 120),
+# Environment: JOBS (parallel runs, default 2), TIMEOUT (seconds per run, default 120; the Linux
+#   boot's is LINUX_TIMEOUT, default 900),
 #   QEMU_MIPS (default qemu-mips64el-static; empty runs xqm-user directly, e.g. on a MIPS host),
 #   QEMU_CPU (default Loongson-3A1000), XQM_USER (default build/xqm-user; may carry options, e.g.
 #   "build/xqm-user -d unimp"), BUILD (default build), KEEP_TMP=1 keeps the outputs of every run.
@@ -195,6 +198,16 @@ run_system() {
     fi
 }
 
+# The Debian kernel boot; the guest's console log stays in $BUILD/guest/boot.log.
+run_linux() {
+    local out
+    if out=$(TIMEOUT=${LINUX_TIMEOUT:-900} bash "$ROOT/tests/system/linux_boot.sh" 2>&1); then
+        report system/linux pass "$(printf '%s\n' "$out" | grep -m1 '^PASS' || echo "PASS system/linux")"
+    else
+        report system/linux fail "$(printf '%s\n' "$out" | tail -n 20)"
+    fi
+}
+
 # The differential tester's fixed budget (tests/difftest, `make difftest-check`): seeded random
 # instruction sequences run natively and under xqm, every register, flag and buffer byte compared.
 run_difftest() {
@@ -245,6 +258,7 @@ if [ "${1:-}" = --one ]; then
     unit:*) run_unit "${2#unit:}" ;;
     system:*) run_system "${2#system:}" ;;
     difftest) run_difftest ;;
+    linux) run_linux ;;
     esac
     exit 0
 fi
@@ -260,6 +274,11 @@ selected() {
 
 FILTERS=("$@")
 items=() names=()
+# The Linux boot is the longest test: first, so that the others run beside it.
+if selected system/linux; then
+    items+=("linux")
+    names+=("system/linux")
+fi
 for src in tests/user/*.c; do
     [ -e "$src" ] || continue
     base=$(basename "$src" .c)

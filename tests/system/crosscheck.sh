@@ -32,7 +32,7 @@ TEST_ENV=(PATH=/usr/local/bin:/usr/bin:/bin XQM_TEST_VAR=hello LC_ALL=C)
 STDIN_FILE=$ROOT/tests/user/stdin.txt
 
 if [ ! -f "$GUEST/vmlinuz" ] || [ ! -d "$GUEST/initramfs" ]; then
-    bash tools/build-system-guest.sh >/dev/null || { echo "crosscheck: cannot build the guest" >&2; exit 1; }
+    GUEST_DIR=$GUEST bash tools/build-system-guest.sh >/dev/null || { echo "crosscheck: cannot build the guest" >&2; exit 1; }
 fi
 
 progs=()

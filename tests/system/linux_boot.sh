@@ -18,7 +18,7 @@ XQM_SYSTEM=${XQM_SYSTEM:-$BUILD/xqm-system}
 GUEST=$BUILD/guest
 
 if [ ! -f "$GUEST/vmlinuz" ] || [ ! -f "$GUEST/initrd.gz" ]; then
-    bash tools/build-system-guest.sh || { echo "FAIL system/linux (cannot build the guest)"; exit 1; }
+    GUEST_DIR=$GUEST bash tools/build-system-guest.sh || { echo "FAIL system/linux (cannot build the guest)"; exit 1; }
 fi
 
 runner=()
