@@ -10,6 +10,7 @@
 #   i386 busybox, fetched by tools/setup-deps.sh), natively and under xqm, compared the same way.
 # - tests/system: each bare-metal guest build/tests/system/NAME.elf boots under xqm-system and passes
 #   when it prints PASS and exits through isa-debug-exit (tests/system/run.sh --one does the run).
+# - system/log_options: xqm-system's -d items (tests/system/log_options.sh).
 # - system/linux: the Debian kernel with the busybox initramfs (build/guest, `make guest`) boots
 #   under xqm-system and its /init's outputs are checked (tests/system/linux_boot.sh).
 # - tests/unit: each executable in build/tests/unit/ runs once (MIPS ones under qemu) and passes when
@@ -208,6 +209,16 @@ run_linux() {
     fi
 }
 
+# The -d log items of xqm-system on two bare-metal tests.
+run_log_options() {
+    local out
+    if out=$(bash "$ROOT/tests/system/log_options.sh" 2>&1); then
+        report system/log_options pass "$out"
+    else
+        report system/log_options fail "$out"
+    fi
+}
+
 # The differential tester's fixed budget (tests/difftest, `make difftest-check`): seeded random
 # instruction sequences run natively and under xqm, every register, flag and buffer byte compared.
 run_difftest() {
@@ -259,6 +270,7 @@ if [ "${1:-}" = --one ]; then
     system:*) run_system "${2#system:}" ;;
     difftest) run_difftest ;;
     linux) run_linux ;;
+    log_options) run_log_options ;;
     esac
     exit 0
 fi
@@ -304,6 +316,10 @@ for elf in "$BUILD"/tests/system/*.elf; do
     items+=("system:$elf")
     names+=("system/$base")
 done
+if [ -e "$BUILD/tests/system/reset.elf" ] && selected system/log_options; then
+    items+=("log_options")
+    names+=("system/log_options")
+fi
 if [ -x "$BUILD/tests/difftest/dtgen" ] && selected difftest/seed1; then
     items+=("difftest")
     names+=("difftest/seed1")

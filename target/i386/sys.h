@@ -258,6 +258,9 @@ void sys_ltr(CPUX86State *env, uint32_t selector);
 /* Far transfers in protected mode (or real-mode semantics with CR0.PE clear); opsize 2 or 4. */
 void sys_ljmp(CPUX86State *env, uint32_t selector, uint32_t offset);
 void sys_lcall(CPUX86State *env, uint32_t selector, uint32_t offset, uint32_t next_eip, int opsize);
+/* sysenter/sysexit (sys_sysenter.c); raise #GP(0) when they may not run. */
+void sys_sysenter(CPUX86State *env);
+void sys_sysexit(CPUX86State *env);
 void sys_lret(CPUX86State *env, uint32_t imm, int opsize);
 void sys_iret(CPUX86State *env, int opsize);
 /* lar/lsl/verr/verw: false leaves ZF clear. */

@@ -333,6 +333,16 @@ SYS_HELPER(iret)
     sys_iret(env, (int)a);
 }
 
+SYS_HELPER(sysenter)
+{
+    sys_sysenter(env);
+}
+
+SYS_HELPER(sysexit)
+{
+    sys_sysexit(env);
+}
+
 /* int n: always leaves through EXCP_SYS_RAISED with the software interrupt described. */
 uint64_t helper_sys_int(CPUX86State *env, uint64_t vector, uint64_t next_eip, uint64_t unused)
 {
