@@ -310,6 +310,11 @@ static void tb_invalidate_locked(TranslationBlock *tb)
 
 void tb_invalidate_range(uint32_t start, uint32_t end)
 {
+    tb_invalidate_range_matching(start, end, NULL, NULL);
+}
+
+void tb_invalidate_range_matching(uint32_t start, uint32_t end, tb_match_fn match, void *opaque)
+{
     if (end <= start)
         return;
     tb_lock();
@@ -322,7 +327,7 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
         while (link) {
             TranslationBlock *tb = (TranslationBlock *)(link & ~(uintptr_t)1);
             link = tb->page_next[link & 1];
-            if (!tb->invalid && tb->pc < end && tb->pc + tb->size > start)
+            if (!tb->invalid && tb->pc < end && tb->pc + tb->size > start && (!match || match(tb, opaque)))
                 tb_invalidate_locked(tb);
         }
     }

@@ -406,6 +406,23 @@ void softmmu_reset_code_pages(void)
     pthread_mutex_unlock(&code_lock);
 }
 
+/*
+ * Whether tb may hold code of the physical page *opaque (a page number). Its key says so exactly
+ * unless it was hashed with the next page's (a TB starting in a page's last 15 bytes) or the TB
+ * reaches into the next page: those are taken as matching. The same virtual page holds the code
+ * of every process mapping something there (all static i386 programs start at 0x08048000), so
+ * invalidating by virtual address alone would throw away the TBs of every other program each
+ * time a page that held code is reused for data.
+ */
+static bool tb_may_be_on_page(const TranslationBlock *tb, void *opaque)
+{
+    uint32_t ppage = *(const uint32_t *)opaque;
+    uint32_t off = tb->pc & 0xfff;
+    if ((tb->flags & SYS_TBF_NO_PHYS) || off > 0x1000 - 16 || off + tb->size > 0x1000)
+        return true;
+    return tb->flags >> SYS_TBF_PHYS_SHIFT == ppage;
+}
+
 void softmmu_notify_ram_write(uint64_t paddr, uint32_t len)
 {
     for (uint64_t page = paddr & ~(uint64_t)0xfff; page < paddr + len; page += 0x1000) {
@@ -418,8 +435,9 @@ void softmmu_notify_ram_write(uint64_t paddr, uint32_t len)
         pthread_mutex_unlock(&code_lock);
         if (!cp)
             continue;
+        uint32_t ppage = (uint32_t)(page >> 12);
         for (uint32_t i = 0; i < cp->n; i++)
-            tb_invalidate_range(cp->vpages[i], cp->vpages[i] + 0x1000);
+            tb_invalidate_range_matching(cp->vpages[i], cp->vpages[i] + 0x1000, tb_may_be_on_page, &ppage);
         free(cp);
     }
 }
@@ -548,13 +566,20 @@ static uint32_t phys_page_key(CPUX86State *env, uint32_t vaddr, bool *ok)
     return (uint32_t)(paddr >> 12);
 }
 
+static bool tb_is_step(const TranslationBlock *tb, void *opaque)
+{
+    (void)opaque;
+    return (tb->flags & SYS_TBF_STEP) != 0;
+}
+
 void softmmu_step_end(CPUX86State *env)
 {
     struct x86_sys *sys = env_sys(env);
     if (sys->step == SYS_STEP_RUNNING) {
-        /* An x86 instruction is at most 15 bytes: this covers the step TB whatever it was. */
+        /* An x86 instruction is at most 15 bytes: this covers the step TB whatever it was. The
+         * ordinary TBs around it stay. */
         uint32_t start = sys->inhibit_eip;
-        tb_invalidate_range(start, start + 16 < start ? 0xffffffffu : start + 16);
+        tb_invalidate_range_matching(start, start + 16 < start ? 0xffffffffu : start + 16, tb_is_step, NULL);
         sys->inhibit_irq = false;
     }
     sys->step = SYS_STEP_NONE;
