@@ -339,6 +339,38 @@ struct ldst_result helper_softmmu_load(CPUX86State *env, uint64_t vaddr, uint64_
     return (struct ldst_result){ extend(v, (unsigned)mop), 0 };
 }
 
+static bool tb_may_be_on_page(const TranslationBlock *tb, void *opaque);
+
+/*
+ * Whether a store through ref rewrites code of the TB it runs in (patching the next instruction,
+ * say): the rest of that TB was translated from the old bytes. Exact for TBs whose key is their
+ * page; any TB that may be on the page otherwise. A one-instruction TB has nothing after it.
+ */
+static bool store_hits_own_tb(const struct page_ref *ref, int size, uint64_t retaddr)
+{
+    if (!(ref->flags & TLB_FLAG_SLOW) || !ref->host)
+        return false;
+    TranslationBlock *tb = tb_find_by_host_pc((uintptr_t)retaddr);
+    uint32_t ppage = (uint32_t)(ref->paddr >> 12);
+    if (!tb || (tb->flags & SYS_TBF_STEP) || !tb_may_be_on_page(tb, &ppage))
+        return false;
+    uint32_t off = tb->pc & 0xfff, woff = (uint32_t)(ref->paddr & 0xfff);
+    bool exact = !(tb->flags & SYS_TBF_NO_PHYS) && off <= 0x1000 - 16 && off + tb->size <= 0x1000;
+    return !exact || (woff < off + tb->size && woff + (uint32_t)size > off);
+}
+
+/* Leaves the TB before such a store, back at the storing instruction, which then runs alone
+ * (SYS_STEP_SMC): what follows it is translated again, from the new bytes. */
+static struct ldst_result restart_alone(CPUX86State *env, uint64_t retaddr)
+{
+    struct x86_sys *sys = env_sys(env);
+    restore_state(env, retaddr);
+    sys->step = SYS_STEP_SMC;
+    sys->step_eip = env->eip;
+    env->exception_index = EXCP_INTERRUPT;
+    return (struct ldst_result){ 0, 1 };
+}
+
 struct ldst_result helper_softmmu_store(CPUX86State *env, uint64_t vaddr, uint64_t retaddr, uint64_t mop)
 {
     uint32_t addr = (uint32_t)vaddr;
@@ -350,6 +382,8 @@ struct ldst_result helper_softmmu_store(CPUX86State *env, uint64_t vaddr, uint64
     if (!page_lookup(env, addr, ACCESS_WRITE, mmu_idx, &a, &error))
         return page_fault(env, addr, error, retaddr);
     uint32_t first = 0x1000 - (addr & 0xfff);
+    if (store_hits_own_tb(&a, size, retaddr))
+        return restart_alone(env, retaddr);
     if ((uint32_t)size <= first) {
         write_ref(env, &a, addr, mmu_idx, value, size);
         return (struct ldst_result){ 0, 0 };
@@ -358,6 +392,8 @@ struct ldst_result helper_softmmu_store(CPUX86State *env, uint64_t vaddr, uint64
     uint32_t next = (addr & ~0xfffu) + 0x1000;
     if (!page_lookup(env, next, ACCESS_WRITE, mmu_idx, &b, &error))
         return page_fault(env, next, error, retaddr);
+    if (store_hits_own_tb(&b, size, retaddr))
+        return restart_alone(env, retaddr);
     for (int i = 0; i < size; i++) {
         bool lo = (uint32_t)i < first;
         struct page_ref r = lo ? a : b;
@@ -575,10 +611,14 @@ static bool tb_is_step(const TranslationBlock *tb, void *opaque)
 void softmmu_step_end(CPUX86State *env)
 {
     struct x86_sys *sys = env_sys(env);
+    if (sys->step == SYS_STEP_SMC) {
+        sys->step = SYS_STEP_ARMED;     /* the exit that armed it: the step runs next */
+        return;
+    }
     if (sys->step == SYS_STEP_RUNNING) {
         /* An x86 instruction is at most 15 bytes: this covers the step TB whatever it was. The
          * ordinary TBs around it stay. */
-        uint32_t start = sys->inhibit_eip;
+        uint32_t start = sys->step_eip;
         tb_invalidate_range_matching(start, start + 16 < start ? 0xffffffffu : start + 16, tb_is_step, NULL);
         sys->inhibit_irq = false;
     }
@@ -595,7 +635,7 @@ uint32_t mode_tb_flags(const CPUX86State *cenv)
     CPUX86State *env = (CPUX86State *)cenv;
     struct x86_sys *sys = env_sys(env);
     uint32_t flags = (uint32_t)sys->cpl;
-    if (sys->step == SYS_STEP_ARMED && env->eip == sys->inhibit_eip) {
+    if (sys->step == SYS_STEP_ARMED && env->eip == sys->step_eip) {
         sys->step = SYS_STEP_RUNNING;
         flags |= SYS_TBF_STEP;
     } else if (sys->step != SYS_STEP_NONE) {

@@ -97,8 +97,10 @@ enum {
     DESC_ACCESSED = 1u << 8,
 };
 
-/* One-instruction TBs (sti shadow): armed by the vCPU loop, running from mode_tb_flags on. */
-enum { SYS_STEP_NONE, SYS_STEP_ARMED, SYS_STEP_RUNNING };
+/* One-instruction TBs at step_eip: armed by the vCPU loop for the instruction in sti's shadow, or
+ * by a store that rewrites the TB it runs in (SYS_STEP_SMC, which becomes ARMED at the vCPU loop's
+ * next step end); running from mode_tb_flags on. */
+enum { SYS_STEP_NONE, SYS_STEP_ARMED, SYS_STEP_RUNNING, SYS_STEP_SMC };
 
 /* interrupt_request bits. */
 enum { SYS_IRQ_HARD = 1 << 0, SYS_IRQ_NMI = 1 << 1, SYS_IRQ_RESET = 1 << 2, SYS_IRQ_STOP = 1 << 3 };
@@ -139,7 +141,8 @@ struct x86_sys {
     bool halted;
     bool inhibit_irq;           /* sti shadow: no interrupt before the insn at inhibit_eip completes */
     uint32_t inhibit_eip;
-    int step;                   /* SYS_STEP_*: running the shadowed instruction alone */
+    int step;                   /* SYS_STEP_*: running one instruction alone */
+    uint32_t step_eip;
     bool exit_after_insn;       /* a helper asks translated code to return to the exec loop */
     int delivering;             /* nesting of exception delivery: -1 none, else the vector */
 
