@@ -11,9 +11,8 @@
  *
  * Self-modifying code: a RAM page from which code was translated is a "code page". Its TLB write
  * tags carry TLB_FLAG_SLOW, so a guest store reaches softmmu_store, which invalidates the TBs made
- * from the page (by the virtual pages they were translated at, recorded here) before writing.
- * Known limit: a store that rewrites later instructions of the TB it runs in takes effect for the
- * next execution of that code, not for the rest of the current TB.
+ * from the page (at the virtual pages they were translated at, recorded here, and keyed by this
+ * physical page) before writing. A store into the TB it runs in restarts alone (restart_alone).
  */
 #include <pthread.h>
 #include <stdlib.h>

@@ -11,6 +11,9 @@
 # - tests/system: each bare-metal guest build/tests/system/NAME.elf boots under xqm-system and passes
 #   when it prints PASS and exits through isa-debug-exit (tests/system/run.sh --one does the run).
 # - system/log_options: xqm-system's -d items (tests/system/log_options.sh).
+# - crosscheck/NAME (tests/system/crosscheck.sh): each tests/user program's -O0 and -O2 build
+#   natively, under xqm-user and inside the Debian guest under xqm-system, all in one boot; the
+#   line says which mode differs. CROSSCHECK=O2 runs the -O2 builds only, CROSSCHECK=0 none.
 # - system/linux: the Debian kernel with the busybox initramfs (build/guest, `make guest`) boots
 #   under xqm-system and its /init's outputs are checked (tests/system/linux_boot.sh).
 # - tests/unit: each executable in build/tests/unit/ runs once (MIPS ones under qemu) and passes when
@@ -21,7 +24,7 @@
 #
 # Usage: tests/run-all.sh [SUBSTRING...]   runs only the tests whose name contains one of them
 # Environment: JOBS (parallel runs, default 2), TIMEOUT (seconds per run, default 120; the Linux
-#   boot's is LINUX_TIMEOUT, default 900),
+#   boot's is LINUX_TIMEOUT, default 900, the whole cross-check's CROSSCHECK_TIMEOUT, default 3600),
 #   QEMU_MIPS (default qemu-mips64el-static; empty runs xqm-user directly, e.g. on a MIPS host),
 #   QEMU_CPU (default Loongson-3A1000), XQM_USER (default build/xqm-user; may carry options, e.g.
 #   "build/xqm-user -d unimp"), BUILD (default build), KEEP_TMP=1 keeps the outputs of every run.
@@ -209,6 +212,28 @@ run_linux() {
     fi
 }
 
+# The cross-check of the two modes: every selected tests/user program natively, under xqm-user and
+# inside the Debian guest under xqm-system, in one boot (tests/system/crosscheck.sh). Its lines
+# become the results of the tests crosscheck/NAME; a program it says nothing about fails.
+run_crosscheck() {
+    local out line name log=$TMPROOT/out/crosscheck.log
+    TIMEOUT=${CROSSCHECK_TIMEOUT:-3600} bash "$ROOT/tests/system/crosscheck.sh" "$@" >"$log" 2>&1
+    while IFS= read -r line; do
+        case $line in
+        "PASS crosscheck/"*) name=${line#PASS } ; report "$name" pass "$line" ;;
+        "FAIL crosscheck/"*)
+            name=${line#FAIL }
+            name=${name%% *}
+            report "$name" fail "$line"
+            ;;
+        esac
+    done <"$log"
+    # Whatever the script said about a program it could not run (guest build, boot).
+    out=$(grep -v -e '^PASS crosscheck/' -e '^FAIL crosscheck/' -e '^[0-9]* passed, [0-9]* failed$' "$log" | tail -n 5)
+    [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  crosscheck: /'
+    return 0
+}
+
 # The -d log items of xqm-system on two bare-metal tests.
 run_log_options() {
     local out
@@ -271,6 +296,10 @@ if [ "${1:-}" = --one ]; then
     difftest) run_difftest ;;
     linux) run_linux ;;
     log_options) run_log_options ;;
+    "crosscheck "*)
+        read -ra cc <<<"${2#crosscheck }"
+        run_crosscheck "${cc[@]}"
+        ;;
     esac
     exit 0
 fi
@@ -286,10 +315,26 @@ selected() {
 
 FILTERS=("$@")
 items=() names=()
-# The Linux boot is the longest test: first, so that the others run beside it.
+# The Linux boot and the cross-check are the longest tests: first, so that the others run beside
+# them. CROSSCHECK=O2 limits the cross-check to the -O2 builds, CROSSCHECK=0 leaves it out.
 if selected system/linux; then
     items+=("linux")
     names+=("system/linux")
+fi
+CROSSCHECK=${CROSSCHECK:-all}
+cc_progs=()
+if [ "$CROSSCHECK" != 0 ]; then
+    cc_opts=(O0 O2)
+    [ "$CROSSCHECK" = O2 ] && cc_opts=(O2)
+    for src in tests/user/*.c; do
+        [ -e "$src" ] || continue
+        for opt in "${cc_opts[@]}"; do
+            base=$(basename "$src" .c).$opt
+            selected "crosscheck/$base" || continue
+            cc_progs+=("$base")
+            names+=("crosscheck/$base")
+        done
+    done
 fi
 for src in tests/user/*.c; do
     [ -e "$src" ] || continue
@@ -343,13 +388,20 @@ else
 fi
 
 runner="${QEMU_MIPS:+$QEMU_MIPS -cpu $QEMU_CPU }$XQM_USER"
-echo "run-all: ${#items[@]} tests, $JOBS at a time; guest programs run natively and under: $runner"
 if [ ! -x "${XQM_USER%% *}" ] && [ ! -x "$ROOT/${XQM_USER%% *}" ]; then
     echo "run-all: warning: ${XQM_USER%% *} does not exist; every user test will fail (run make)" >&2
 fi
 
-if [ ${#items[@]} -gt 0 ]; then
-    printf '%s\0' "${items[@]}" | xargs -0 -n 1 -P "$JOBS" bash "$ROOT/tests/run-all.sh" --one
+# One worker runs the whole cross-check (one guest boot for all its programs): its item carries
+# the program names, and xargs gives every item its own worker.
+work=()
+if [ ${#cc_progs[@]} -gt 0 ]; then
+    work+=("crosscheck $(printf '%s ' "${cc_progs[@]}")")
+fi
+work+=("${items[@]}")
+echo "run-all: ${#names[@]} tests, $JOBS at a time; guest programs run natively and under: $runner"
+if [ ${#work[@]} -gt 0 ]; then
+    printf '%s\0' "${work[@]}" | xargs -0 -n 1 -P "$JOBS" bash "$ROOT/tests/run-all.sh" --one
 fi
 
 passed=0 failed=0
