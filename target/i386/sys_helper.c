@@ -328,9 +328,12 @@ SYS_HELPER(lret)
     sys_lret(env, (uint32_t)a, 4);
 }
 
+/* iret may set IF: an interrupt raised meanwhile by this CPU's own device accesses (which kick
+ * nobody, vcpu.c) is taken right after it, as after sti and popf. */
 SYS_HELPER(iret)
 {
     sys_iret(env, (int)a);
+    irq_now_deliverable(env);
 }
 
 SYS_HELPER(sysenter)
