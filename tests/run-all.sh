@@ -230,7 +230,7 @@ run_crosscheck() {
     done <"$log"
     # Whatever the script said about a program it could not run (guest build, boot).
     out=$(grep -v -e '^PASS crosscheck/' -e '^FAIL crosscheck/' -e '^[0-9]* passed, [0-9]* failed$' "$log" | tail -n 5)
-    [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  crosscheck: /'
+    [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  /'
     return 0
 }
 
