@@ -190,6 +190,7 @@ static void tlb_set_page(CPUX86State *env, uint32_t vaddr, int mmu_idx, const st
 
     sys->tlb_paddr[mmu_idx][idx] = ppage;
     sys->tlb_global[mmu_idx][idx] = t->global;
+    sys->tlb_no_exec[mmu_idx][idx] = t->no_exec;
     if (t->large)
         sys->tlb_has_large = true;
     if (!r || r->kind == MEM_MMIO) {
@@ -231,7 +232,8 @@ static bool page_lookup(CPUX86State *env, uint32_t vaddr, int access, int mmu_id
     uint32_t idx = (vaddr >> 12) & (TLB_SIZE - 1);
     struct tlb_entry *e = &f->tlb[mmu_idx][idx];
     int32_t tag = access == ACCESS_WRITE ? e->tag_write : e->tag_read;
-    if (!tag_matches(tag, vaddr)) {
+    /* Fetches from an execute-disabled page walk again, which raises the #PF. */
+    if (!tag_matches(tag, vaddr) || (access == ACCESS_FETCH && sys->tlb_no_exec[mmu_idx][idx])) {
         struct x86_translation t;
         if (!sys_mmu_translate(env, vaddr, access, mmu_idx, &t, error))
             return false;

@@ -3,8 +3,9 @@
 # it is committed):
 #   build/guest/vmlinuz     the i386 kernel of linux-image-686 (or -686-pae with GUEST_FLAVOUR=686-pae;
 #                           GUEST_DIR names another output directory)
-#   build/guest/initrd.gz   an initramfs: Debian's busybox-static:i386 and an /init that prints a
-#                           marker, runs a few commands and ends the machine with `reboot -f`
+#   build/guest/initrd.gz   an initramfs: Debian's busybox-static:i386 and an /init that brings up
+#                           the loopback interface, prints a marker, runs a few commands and ends
+#                           the machine with `reboot -f`
 #                           (boot with -no-reboot so that this ends xqm-system)
 # Packages come with `apt-get download` and are unpacked with `dpkg -x`: nothing is installed.
 # The i386 architecture is added to dpkg if it is missing, and the apt index refreshed whenever a
@@ -92,6 +93,7 @@ cat >"$root/init" <<'EOF'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+ip link set lo up
 echo "XQM-GUEST: init running"
 uname -a
 cat /proc/cpuinfo

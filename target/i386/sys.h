@@ -116,6 +116,9 @@ enum {
     MSR_MTRR_FIX16K_80000 = 0x258, MSR_MTRR_FIX16K_A0000 = 0x259, MSR_MTRR_FIX4K_C0000 = 0x268,
     MSR_MTRR_FIX4K_F8000 = 0x26f, MSR_PAT = 0x277, MSR_MTRR_DEF_TYPE = 0x2ff,
 };
+/* IA32_EFER: of its bits only NXE (execute-disable in PAE entries) exists on this 32-bit CPU. */
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE (1u << 11)
 
 struct x86_pending_excp {
     int vector;
@@ -133,7 +136,7 @@ struct x86_sys {
     int cpl;
 
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
-    uint64_t apic_base, pat, tsc_offset, misc_enable, mtrr_def_type;
+    uint64_t apic_base, pat, tsc_offset, misc_enable, mtrr_def_type, efer;
     uint64_t mtrr_fixed[11], mtrr_var[16];
 
     /* Interrupts. */
@@ -155,6 +158,7 @@ struct x86_sys {
     /* TLB bookkeeping the fast path does not need. */
     uint64_t tlb_paddr[NB_MMU_MODES][TLB_SIZE];     /* physical page of each valid entry */
     bool tlb_global[NB_MMU_MODES][TLB_SIZE];        /* from a global page (CR4.PGE): kept on CR3 writes */
+    bool tlb_no_exec[NB_MMU_MODES][TLB_SIZE];       /* execute-disable: fetches walk (and fault) */
     bool tlb_has_large;         /* a 2/4 MiB page was entered since the last full flush */
     struct jc_entry *jc_kernel, *jc_user;            /* env->jc is one of them, per CPL */
     bool jc_user_used;          /* CPL 3 ran since jc_user was last emptied */
@@ -290,6 +294,7 @@ struct x86_translation {
     bool writable;              /* a write may use this TLB entry without another walk */
     bool large;                 /* from a 2 or 4 MiB page */
     bool global;                /* a global page with CR4.PGE: survives CR3 writes */
+    bool no_exec;               /* execute-disable (XD with PAE and EFER.NXE) */
 };
 /* Translates vaddr; on a fault returns false and the #PF error code in *error. */
 bool sys_mmu_translate(CPUX86State *env, uint32_t vaddr, int access, int mmu_idx, struct x86_translation *t,

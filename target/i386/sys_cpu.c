@@ -79,14 +79,14 @@ void sys_cpu_reset(CPUX86State *env)
 
 /*
  * CPUID: the user-mode feature set (cpu_x86_cpuid) plus what the system side implements: PSE
- * (4 MiB pages), MSR (rdmsr/wrmsr), PAE, SEP (sysenter/sysexit), PGE (global pages; xqm flushes them on CR3 writes too,
+ * (4 MiB pages), MSR (rdmsr/wrmsr), PAE, NX (leaf 0x80000001: EFER.NXE), SEP (sysenter/sysexit), PGE (global pages; xqm flushes them on CR3 writes too,
  * which is allowed) and PAT/MTRR as stored values, and leaf 0x15 (the TSC frequency). Leaves 2 to
  * 0x14 are zero: no cache or topology information. APIC: a local APIC (system/apic.c).
  */
 void sys_cpuid(CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
     enum { FEAT_PSE = 1 << 3, FEAT_MSR = 1 << 5, FEAT_PAE = 1 << 6, FEAT_APIC = 1 << 9, FEAT_SEP = 1 << 11,
-           FEAT_MTRR = 1 << 12, FEAT_PGE = 1 << 13, FEAT_PAT = 1 << 16 };
+           FEAT_MTRR = 1 << 12, FEAT_PGE = 1 << 13, FEAT_PAT = 1 << 16, FEAT_NX = 1 << 20 };
     cpu_x86_cpuid(env, leaf, subleaf, out);
     switch (leaf) {
     case 0:
@@ -95,6 +95,12 @@ void sys_cpuid(CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint32_t out[4
     case 1:
         out[3] |= FEAT_PSE | FEAT_MSR | FEAT_PAE | FEAT_APIC | FEAT_SEP | FEAT_MTRR | FEAT_PGE | FEAT_PAT;
         out[1] = (out[1] & 0x00ffffff) | (uint32_t)env_sys(env)->cpu_index << 24;     /* initial APIC ID */
+        break;
+    case 0x80000000:
+        out[0] = 0x80000001;
+        break;
+    case 0x80000001:
+        out[3] |= FEAT_NX;
         break;
     case 0x15:
         /* TSC / crystal ratio 1:1 with a 1 GHz crystal: the TSC counts nanoseconds, and saying so
@@ -185,6 +191,7 @@ bool sys_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *value)
     case MSR_MTRR_DEF_TYPE: *value = sys->mtrr_def_type; return true;
     case MSR_MCG_CAP: case MSR_MCG_STATUS: *value = 0; return true;
     case MSR_UCODE_REV: *value = 0; return true;
+    case MSR_EFER: *value = sys->efer; return true;
     default:
         if (slot) {
             *value = *slot;
@@ -208,6 +215,15 @@ bool sys_wrmsr(CPUX86State *env, uint32_t msr, uint64_t value)
     case MSR_MISC_ENABLE: sys->misc_enable = value; return true;
     case MSR_MTRR_DEF_TYPE: sys->mtrr_def_type = value; return true;
     case MSR_MCG_STATUS: case MSR_UCODE_REV: return true;
+    case MSR_EFER:
+        /* SCE (syscall), LME and the rest do not exist on this CPU (CPUID says so): #GP. The TLB
+         * holds execute permissions computed with the old NXE. */
+        if (value & ~(uint64_t)EFER_NXE)
+            return false;
+        if (value != sys->efer)
+            sys_tlb_flush(env);
+        sys->efer = value;
+        return true;
     default:
         if (slot) {
             *slot = value;
