@@ -84,7 +84,7 @@ run: setup
 -include tools/bench/bench.mk
 -include tests/system/system.mk
 
-check: all tests-user unit-tests tests-system difftest-tools
+check: all tests-user unit-tests tests-system difftest-tools guest
 	bash tests/run-all.sh
 
 clean:

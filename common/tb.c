@@ -337,6 +337,11 @@ static void tb_invalidate_locked(TranslationBlock *tb)
 
 void tb_invalidate_range(uint32_t start, uint32_t end)
 {
+    tb_invalidate_range_matching(start, end, NULL, NULL);
+}
+
+void tb_invalidate_range_matching(uint32_t start, uint32_t end, tb_match_fn match, void *opaque)
+{
     if (end <= start)
         return;
     tb_lock();
@@ -349,7 +354,7 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
         while (link) {
             TranslationBlock *tb = (TranslationBlock *)(link & ~(uintptr_t)1);
             link = tb->page_next[link & 1];
-            if (!tb->invalid && tb_overlaps(tb, start, end))
+            if (!tb->invalid && tb_overlaps(tb, start, end) && (!match || match(tb, opaque)))
                 tb_invalidate_locked(tb);
         }
     }

@@ -93,6 +93,10 @@ struct jc_entry *tb_jc_alloc(void);
 void tb_jc_entry_reset(struct jc_entry *e);
 /* Invalidates every TB whose code overlaps [start, end) and unchains it (SMC, munmap). */
 void tb_invalidate_range(uint32_t start, uint32_t end);
+/* The same for the TBs `match` accepts only: a mode whose TB key holds more than the virtual pc
+ * (system mode: the physical page) tells which of the TBs at those addresses a change concerns. */
+typedef bool (*tb_match_fn)(const TranslationBlock *tb, void *opaque);
+void tb_invalidate_range_matching(uint32_t start, uint32_t end, tb_match_fn match, void *opaque);
 /* Drops every TB (code cache full or a wholesale change). */
 void tb_flush(void);
 /* Maps a host pc inside the code cache to its TB, or NULL. */

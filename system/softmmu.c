@@ -11,9 +11,8 @@
  *
  * Self-modifying code: a RAM page from which code was translated is a "code page". Its TLB write
  * tags carry TLB_FLAG_SLOW, so a guest store reaches softmmu_store, which invalidates the TBs made
- * from the page (by the virtual pages they were translated at, recorded here) before writing.
- * Known limit: a store that rewrites later instructions of the TB it runs in takes effect for the
- * next execution of that code, not for the rest of the current TB.
+ * from the page (at the virtual pages they were translated at, recorded here, and keyed by this
+ * physical page) before writing. A store into the TB it runs in restarts alone (restart_alone).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -200,6 +199,7 @@ static void tlb_set_page(CPUX86State *env, uint32_t vaddr, int mmu_idx, const st
 
     sys->tlb_paddr[mmu_idx][idx] = ppage;
     sys->tlb_global[mmu_idx][idx] = t->global;
+    sys->tlb_no_exec[mmu_idx][idx] = t->no_exec;
     if (t->large)
         sys->tlb_has_large = true;
     if (!r || r->kind == MEM_MMIO) {
@@ -241,7 +241,8 @@ static bool page_lookup(CPUX86State *env, uint32_t vaddr, int access, int mmu_id
     uint32_t idx = (vaddr >> 12) & (TLB_SIZE - 1);
     struct tlb_entry *e = &f->tlb[mmu_idx][idx];
     int32_t tag = access == ACCESS_WRITE ? e->tag_write : e->tag_read;
-    if (!tag_matches(tag, vaddr)) {
+    /* Fetches from an execute-disabled page walk again, which raises the #PF. */
+    if (!tag_matches(tag, vaddr) || (access == ACCESS_FETCH && sys->tlb_no_exec[mmu_idx][idx])) {
         struct x86_translation t;
         if (!sys_mmu_translate(env, vaddr, access, mmu_idx, &t, error))
             return false;
@@ -348,6 +349,38 @@ struct ldst_result helper_softmmu_load(CPUX86State *env, uint64_t vaddr, uint64_
     return (struct ldst_result){ extend(v, (unsigned)mop), 0 };
 }
 
+static bool tb_may_be_on_page(const TranslationBlock *tb, void *opaque);
+
+/*
+ * Whether a store through ref rewrites code of the TB it runs in (patching the next instruction,
+ * say): the rest of that TB was translated from the old bytes. Exact for TBs whose key is their
+ * page; any TB that may be on the page otherwise. A one-instruction TB has nothing after it.
+ */
+static bool store_hits_own_tb(const struct page_ref *ref, int size, uint64_t retaddr)
+{
+    if (!(ref->flags & TLB_FLAG_SLOW) || !ref->host)
+        return false;
+    TranslationBlock *tb = tb_find_by_host_pc((uintptr_t)retaddr);
+    uint32_t ppage = (uint32_t)(ref->paddr >> 12);
+    if (!tb || (tb->flags & SYS_TBF_STEP) || !tb_may_be_on_page(tb, &ppage))
+        return false;
+    uint32_t off = tb->pc & 0xfff, woff = (uint32_t)(ref->paddr & 0xfff);
+    bool exact = !(tb->flags & SYS_TBF_NO_PHYS) && off <= 0x1000 - 16 && off + tb->size <= 0x1000;
+    return !exact || (woff < off + tb->size && woff + (uint32_t)size > off);
+}
+
+/* Leaves the TB before such a store, back at the storing instruction, which then runs alone
+ * (SYS_STEP_SMC): what follows it is translated again, from the new bytes. */
+static struct ldst_result restart_alone(CPUX86State *env, uint64_t retaddr)
+{
+    struct x86_sys *sys = env_sys(env);
+    restore_state(env, retaddr);
+    sys->step = SYS_STEP_SMC;
+    sys->step_eip = env->eip;
+    env->exception_index = EXCP_INTERRUPT;
+    return (struct ldst_result){ 0, 1 };
+}
+
 struct ldst_result helper_softmmu_store(CPUX86State *env, uint64_t vaddr, uint64_t retaddr, uint64_t mop)
 {
     uint32_t addr = (uint32_t)vaddr;
@@ -359,6 +392,8 @@ struct ldst_result helper_softmmu_store(CPUX86State *env, uint64_t vaddr, uint64
     if (!page_lookup(env, addr, ACCESS_WRITE, mmu_idx, &a, &error))
         return page_fault(env, addr, error, retaddr);
     uint32_t first = 0x1000 - (addr & 0xfff);
+    if (store_hits_own_tb(&a, size, retaddr))
+        return restart_alone(env, retaddr);
     if ((uint32_t)size <= first) {
         write_ref(env, &a, addr, mmu_idx, value, size);
         return (struct ldst_result){ 0, 0 };
@@ -367,6 +402,8 @@ struct ldst_result helper_softmmu_store(CPUX86State *env, uint64_t vaddr, uint64
     uint32_t next = (addr & ~0xfffu) + 0x1000;
     if (!page_lookup(env, next, ACCESS_WRITE, mmu_idx, &b, &error))
         return page_fault(env, next, error, retaddr);
+    if (store_hits_own_tb(&b, size, retaddr))
+        return restart_alone(env, retaddr);
     for (int i = 0; i < size; i++) {
         bool lo = (uint32_t)i < first;
         struct page_ref r = lo ? a : b;
@@ -415,6 +452,23 @@ void softmmu_reset_code_pages(void)
     pthread_mutex_unlock(&code_lock);
 }
 
+/*
+ * Whether tb may hold code of the physical page *opaque (a page number). Its key says so exactly
+ * unless it was hashed with the next page's (a TB starting in a page's last 15 bytes) or the TB
+ * reaches into the next page: those are taken as matching. The same virtual page holds the code
+ * of every process mapping something there (all static i386 programs start at 0x08048000), so
+ * invalidating by virtual address alone would throw away the TBs of every other program each
+ * time a page that held code is reused for data.
+ */
+static bool tb_may_be_on_page(const TranslationBlock *tb, void *opaque)
+{
+    uint32_t ppage = *(const uint32_t *)opaque;
+    uint32_t off = tb->pc & 0xfff;
+    if ((tb->flags & SYS_TBF_NO_PHYS) || off > 0x1000 - 16 || off + tb->size > 0x1000)
+        return true;
+    return tb->flags >> SYS_TBF_PHYS_SHIFT == ppage;
+}
+
 void softmmu_notify_ram_write(uint64_t paddr, uint32_t len)
 {
     for (uint64_t page = paddr & ~(uint64_t)0xfff; page < paddr + len; page += 0x1000) {
@@ -427,8 +481,9 @@ void softmmu_notify_ram_write(uint64_t paddr, uint32_t len)
         pthread_mutex_unlock(&code_lock);
         if (!cp)
             continue;
+        uint32_t ppage = (uint32_t)(page >> 12);
         for (uint32_t i = 0; i < cp->n; i++)
-            tb_invalidate_range(cp->vpages[i], cp->vpages[i] + 0x1000);
+            tb_invalidate_range_matching(cp->vpages[i], cp->vpages[i] + 0x1000, tb_may_be_on_page, &ppage);
         free(cp);
     }
 }
@@ -562,13 +617,24 @@ static uint32_t phys_page_key(CPUX86State *env, uint32_t vaddr, bool *ok)
     return (uint32_t)(paddr >> 12);
 }
 
+static bool tb_is_step(const TranslationBlock *tb, void *opaque)
+{
+    (void)opaque;
+    return (tb->flags & SYS_TBF_STEP) != 0;
+}
+
 void softmmu_step_end(CPUX86State *env)
 {
     struct x86_sys *sys = env_sys(env);
+    if (sys->step == SYS_STEP_SMC) {
+        sys->step = SYS_STEP_ARMED;     /* the exit that armed it: the step runs next */
+        return;
+    }
     if (sys->step == SYS_STEP_RUNNING) {
-        /* An x86 instruction is at most 15 bytes: this covers the step TB whatever it was. */
-        uint32_t start = env->segs[R_CS].base + sys->inhibit_eip;
-        tb_invalidate_range(start, start + 16 < start ? 0xffffffffu : start + 16);
+        /* An x86 instruction is at most 15 bytes: this covers the step TB whatever it was. The
+         * ordinary TBs around it stay. step_eip is an offset from the CS base. */
+        uint32_t start = env->segs[R_CS].base + sys->step_eip;
+        tb_invalidate_range_matching(start, start + 16 < start ? 0xffffffffu : start + 16, tb_is_step, NULL);
         sys->inhibit_irq = false;
     }
     sys->step = SYS_STEP_NONE;
@@ -584,7 +650,7 @@ uint32_t mode_tb_flags(const CPUX86State *cenv)
     CPUX86State *env = (CPUX86State *)cenv;
     struct x86_sys *sys = env_sys(env);
     uint32_t flags = (uint32_t)sys->cpl;
-    if (sys->step == SYS_STEP_ARMED && env->eip == sys->inhibit_eip) {
+    if (sys->step == SYS_STEP_ARMED && env->eip == sys->step_eip) {
         sys->step = SYS_STEP_RUNNING;
         flags |= SYS_TBF_STEP;
     } else if (sys->step != SYS_STEP_NONE) {

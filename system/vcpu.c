@@ -140,6 +140,7 @@ static void take_interrupt(CPUX86State *env)
         return;
     if (!sys_interrupts_enabled(env)) {
         sys->step = SYS_STEP_ARMED;
+        sys->step_eip = sys->inhibit_eip;
         return;
     }
     bql_lock();

@@ -10,6 +10,12 @@
 #   i386 busybox, fetched by tools/setup-deps.sh), natively and under xqm, compared the same way.
 # - tests/system: each bare-metal guest build/tests/system/NAME.elf boots under xqm-system and passes
 #   when it prints PASS and exits through isa-debug-exit (tests/system/run.sh --one does the run).
+# - system/log_options: xqm-system's -d items (tests/system/log_options.sh).
+# - crosscheck/NAME (tests/system/crosscheck.sh): each tests/user program's -O0 and -O2 build
+#   natively, under xqm-user and inside the Debian guest under xqm-system, all in one boot; the
+#   line says which mode differs. CROSSCHECK=O2 runs the -O2 builds only, CROSSCHECK=0 none.
+# - system/linux: the Debian kernel with the busybox initramfs (build/guest, `make guest`) boots
+#   under xqm-system and its /init's outputs are checked (tests/system/linux_boot.sh).
 # - tests/unit: each executable in build/tests/unit/ runs once (MIPS ones under qemu) and passes when
 #   it exits 0; it prints its own details.
 #
@@ -17,7 +23,8 @@
 # then exactly `N passed, M failed`. The exit status is non-zero iff M > 0.
 #
 # Usage: tests/run-all.sh [SUBSTRING...]   runs only the tests whose name contains one of them
-# Environment: JOBS (parallel runs, default 2), TIMEOUT (seconds per run, default 120),
+# Environment: JOBS (parallel runs, default 2), TIMEOUT (seconds per run, default 120; the Linux
+#   boot's is LINUX_TIMEOUT, default 900, the whole cross-check's CROSSCHECK_TIMEOUT, default 3600),
 #   QEMU_MIPS (default qemu-mips64el-static; empty runs xqm-user directly, e.g. on a MIPS host),
 #   QEMU_CPU (default Loongson-3A1000), XQM_USER (default build/xqm-user; may carry options, e.g.
 #   "build/xqm-user -d unimp"), BUILD (default build), KEEP_TMP=1 keeps the outputs of every run.
@@ -195,6 +202,48 @@ run_system() {
     fi
 }
 
+# The Debian kernel boot; the guest's console log stays in $BUILD/guest/boot.log.
+run_linux() {
+    local out
+    if out=$(TIMEOUT=${LINUX_TIMEOUT:-900} bash "$ROOT/tests/system/linux_boot.sh" 2>&1); then
+        report system/linux pass "$(printf '%s\n' "$out" | grep -m1 '^PASS' || echo "PASS system/linux")"
+    else
+        report system/linux fail "$(printf '%s\n' "$out" | tail -n 20)"
+    fi
+}
+
+# The cross-check of the two modes: every selected tests/user program natively, under xqm-user and
+# inside the Debian guest under xqm-system, in one boot (tests/system/crosscheck.sh). Its lines
+# become the results of the tests crosscheck/NAME; a program it says nothing about fails.
+run_crosscheck() {
+    local out line name log=$TMPROOT/out/crosscheck.log
+    TIMEOUT=${CROSSCHECK_TIMEOUT:-3600} bash "$ROOT/tests/system/crosscheck.sh" "$@" >"$log" 2>&1
+    while IFS= read -r line; do
+        case $line in
+        "PASS crosscheck/"*) name=${line#PASS } ; report "$name" pass "$line" ;;
+        "FAIL crosscheck/"*)
+            name=${line#FAIL }
+            name=${name%% *}
+            report "$name" fail "$line"
+            ;;
+        esac
+    done <"$log"
+    # Whatever the script said about a program it could not run (guest build, boot).
+    out=$(grep -v -e '^PASS crosscheck/' -e '^FAIL crosscheck/' -e '^[0-9]* passed, [0-9]* failed$' "$log" | tail -n 5)
+    [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  /'
+    return 0
+}
+
+# The -d log items of xqm-system on two bare-metal tests.
+run_log_options() {
+    local out
+    if out=$(bash "$ROOT/tests/system/log_options.sh" 2>&1); then
+        report system/log_options pass "$out"
+    else
+        report system/log_options fail "$out"
+    fi
+}
+
 # The differential tester's fixed budgets (tests/difftest, `make difftest-check`): seeded random
 # instruction sequences run natively and under xqm, every register, flag and buffer byte compared
 # (with --fp also the whole FPU/SSE state). $1: the test's name, the rest: run.sh's arguments.
@@ -253,6 +302,12 @@ if [ "${1:-}" = --one ]; then
             [ "${b%%:*}" = "${2#difftest:}" ] && run_difftest "${b%%:*}" ${b#*:}
         done
         ;;
+    linux) run_linux ;;
+    log_options) run_log_options ;;
+    "crosscheck "*)
+        read -ra cc <<<"${2#crosscheck }"
+        run_crosscheck "${cc[@]}"
+        ;;
     esac
     exit 0
 fi
@@ -268,6 +323,29 @@ selected() {
 
 FILTERS=("$@")
 items=() names=()
+# The Linux boot and the cross-check are the longest tests: first, so that the others run beside
+# them. CROSSCHECK=O2 limits the cross-check to the -O2 builds, CROSSCHECK=0 leaves it out.
+if selected system/linux; then
+    items+=("linux")
+    names+=("system/linux")
+fi
+CROSSCHECK=${CROSSCHECK:-all}
+cc_progs=()
+if [ "$CROSSCHECK" != 0 ]; then
+    cc_opts=(O0 O2)
+    [ "$CROSSCHECK" = O2 ] && cc_opts=(O2)
+    needs_nx=$(sed -n 's/^NEEDS_NX="\(.*\)"$/\1/p' tests/system/crosscheck.sh)
+    for src in tests/user/*.c; do
+        [ -e "$src" ] || continue
+        case " $needs_nx " in *" $(basename "$src" .c) "*) continue ;; esac
+        for opt in "${cc_opts[@]}"; do
+            base=$(basename "$src" .c).$opt
+            selected "crosscheck/$base" || continue
+            cc_progs+=("$base")
+            names+=("crosscheck/$base")
+        done
+    done
+fi
 for src in tests/user/*.c; do
     [ -e "$src" ] || continue
     base=$(basename "$src" .c)
@@ -293,6 +371,10 @@ for elf in "$BUILD"/tests/system/*.elf; do
     items+=("system:$elf")
     names+=("system/$base")
 done
+if [ -e "$BUILD/tests/system/reset.elf" ] && selected system/log_options; then
+    items+=("log_options")
+    names+=("system/log_options")
+fi
 for b in "${DIFFTEST_BUDGETS[@]}"; do
     [ -x "$BUILD/tests/difftest/dtgen" ] && selected "${b%%:*}" || continue
     items+=("difftest:${b%%:*}")
@@ -317,13 +399,20 @@ else
 fi
 
 runner="${QEMU_MIPS:+$QEMU_MIPS -cpu $QEMU_CPU }$XQM_USER"
-echo "run-all: ${#items[@]} tests, $JOBS at a time; guest programs run natively and under: $runner"
 if [ ! -x "${XQM_USER%% *}" ] && [ ! -x "$ROOT/${XQM_USER%% *}" ]; then
     echo "run-all: warning: ${XQM_USER%% *} does not exist; every user test will fail (run make)" >&2
 fi
 
-if [ ${#items[@]} -gt 0 ]; then
-    printf '%s\0' "${items[@]}" | xargs -0 -n 1 -P "$JOBS" bash "$ROOT/tests/run-all.sh" --one
+# One worker runs the whole cross-check (one guest boot for all its programs): its item carries
+# the program names, and xargs gives every item its own worker.
+work=()
+if [ ${#cc_progs[@]} -gt 0 ]; then
+    work+=("crosscheck $(printf '%s ' "${cc_progs[@]}")")
+fi
+work+=("${items[@]}")
+echo "run-all: ${#names[@]} tests, $JOBS at a time; guest programs run natively and under: $runner"
+if [ ${#work[@]} -gt 0 ]; then
+    printf '%s\0' "${work[@]}" | xargs -0 -n 1 -P "$JOBS" bash "$ROOT/tests/run-all.sh" --one
 fi
 
 passed=0 failed=0

@@ -3,11 +3,14 @@
 # it is committed):
 #   build/guest/vmlinuz     the i386 kernel of linux-image-686 (or -686-pae with GUEST_FLAVOUR=686-pae;
 #                           GUEST_DIR names another output directory)
-#   build/guest/initrd.gz   an initramfs: Debian's busybox-static:i386 and an /init that prints a
-#                           marker, runs a few commands and ends the machine with `reboot -f`
+#   build/guest/initrd.gz   an initramfs: Debian's busybox-static:i386 and an /init that brings up
+#                           the loopback interface, prints a marker, runs a few commands and ends
+#                           the machine with `reboot -f`
 #                           (boot with -no-reboot so that this ends xqm-system)
 # Packages come with `apt-get download` and are unpacked with `dpkg -x`: nothing is installed.
-# The i386 architecture must be known to dpkg (`dpkg --add-architecture i386 && apt-get update`).
+# The i386 architecture is added to dpkg if it is missing, and the apt index refreshed whenever a
+# look-up or a download fails (a fresh machine may have no index yet, a kept one an index naming
+# kernel versions the archive has since dropped), as tools/setup-deps.sh does.
 #
 # Usage: tools/build-system-guest.sh [extra-file...]   extra files are copied into the initramfs's
 #   /extra directory (the cross-check packs test programs this way); /init runs /extra/run.sh if
@@ -21,12 +24,28 @@ DL=$OUT/debs
 mkdir -p "$DL"
 chmod 777 "$DL"     # apt-get download runs as _apt when it can
 
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+apt_updated=0
+apt_update() {
+    [ $apt_updated = 1 ] && return 1
+    apt_updated=1
+    echo "build-system-guest: refreshing the apt index" >&2
+    $SUDO apt-get update -qq >&2
+}
+if ! dpkg --print-foreign-architectures | grep -qx i386 && [ "$(dpkg --print-architecture)" != i386 ]; then
+    $SUDO dpkg --add-architecture i386
+    apt_update
+fi
+
 fetch() {   # package[:arch] -> the .deb's path
     local pkg=$1 name=${1%%:*}
     local deb
     deb=$(ls "$DL"/"${name}"_*.deb 2>/dev/null | head -n 1 || true)
     if [ -z "$deb" ]; then
-        (cd "$DL" && apt-get download -qq "$pkg") >&2
+        until (cd "$DL" && apt-get download -qq "$pkg") >&2; do
+            apt_update || { echo "build-system-guest: cannot download $pkg" >&2; exit 1; }
+        done
         deb=$(ls "$DL"/"${name}"_*.deb | head -n 1)
     fi
     printf '%s\n' "$deb"
@@ -34,11 +53,19 @@ fetch() {   # package[:arch] -> the .deb's path
 
 # The kernel: linux-image-686 is a metapackage naming the versioned image package.
 meta=linux-image-$FLAVOUR:i386
-image_pkg=$(apt-cache depends "$meta" | sed -n 's/^ *Depends: \(linux-image-[^ ]*\).*/\1/p' | head -n 1)
+resolve() { apt-cache depends "$meta" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^ ]*\).*/\1/p' | head -n 1; }
+image_pkg=$(resolve)
+if [ -z "$image_pkg" ] && apt_update; then
+    image_pkg=$(resolve)
+fi
 if [ -z "$image_pkg" ]; then
-    echo "build-system-guest: cannot resolve $meta (is the i386 architecture enabled for apt?)" >&2
+    echo "build-system-guest: cannot resolve $meta in the apt index" >&2
     exit 1
 fi
+# A kept download of another version (the index moved on) is replaced.
+for deb in "$DL"/linux-image-*.deb; do
+    case $deb in "$DL/${image_pkg%%:*}_"* | "$DL/linux-image-*.deb") ;; *) rm -f "$deb" ;; esac
+done
 image_deb=$(fetch "$image_pkg")
 rm -rf "$OUT/kernel-pkg"
 dpkg -x "$image_deb" "$OUT/kernel-pkg"
@@ -66,6 +93,7 @@ cat >"$root/init" <<'EOF'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+ip link set lo up
 echo "XQM-GUEST: init running"
 uname -a
 cat /proc/cpuinfo

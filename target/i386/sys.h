@@ -97,8 +97,10 @@ enum {
     DESC_ACCESSED = 1u << 8,
 };
 
-/* One-instruction TBs (sti shadow): armed by the vCPU loop, running from mode_tb_flags on. */
-enum { SYS_STEP_NONE, SYS_STEP_ARMED, SYS_STEP_RUNNING };
+/* One-instruction TBs at step_eip: armed by the vCPU loop for the instruction in sti's shadow, or
+ * by a store that rewrites the TB it runs in (SYS_STEP_SMC, which becomes ARMED at the vCPU loop's
+ * next step end); running from mode_tb_flags on. */
+enum { SYS_STEP_NONE, SYS_STEP_ARMED, SYS_STEP_RUNNING, SYS_STEP_SMC };
 
 /* interrupt_request bits. */
 enum { SYS_IRQ_HARD = 1 << 0, SYS_IRQ_NMI = 1 << 1, SYS_IRQ_RESET = 1 << 2, SYS_IRQ_STOP = 1 << 3 };
@@ -114,6 +116,9 @@ enum {
     MSR_MTRR_FIX16K_80000 = 0x258, MSR_MTRR_FIX16K_A0000 = 0x259, MSR_MTRR_FIX4K_C0000 = 0x268,
     MSR_MTRR_FIX4K_F8000 = 0x26f, MSR_PAT = 0x277, MSR_MTRR_DEF_TYPE = 0x2ff,
 };
+/* IA32_EFER: of its bits only NXE (execute-disable in PAE entries) exists on this 32-bit CPU. */
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE (1u << 11)
 
 struct x86_pending_excp {
     int vector;
@@ -135,7 +140,7 @@ struct x86_sys {
     bool seg_flags_changed;     /* set by sys_update_seg_flags on a change; cleared by its readers */
 
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
-    uint64_t apic_base, pat, tsc_offset, misc_enable, mtrr_def_type;
+    uint64_t apic_base, pat, tsc_offset, misc_enable, mtrr_def_type, efer;
     uint64_t mtrr_fixed[11], mtrr_var[16];
 
     /* Interrupts. */
@@ -143,7 +148,8 @@ struct x86_sys {
     bool halted;
     bool inhibit_irq;           /* sti shadow: no interrupt before the insn at inhibit_eip completes */
     uint32_t inhibit_eip;
-    int step;                   /* SYS_STEP_*: running the shadowed instruction alone */
+    int step;                   /* SYS_STEP_*: running one instruction alone */
+    uint32_t step_eip;
     bool exit_after_insn;       /* a helper asks translated code to return to the exec loop */
     int delivering;             /* nesting of exception delivery: -1 none, else the vector */
 
@@ -156,6 +162,7 @@ struct x86_sys {
     /* TLB bookkeeping the fast path does not need. */
     uint64_t tlb_paddr[NB_MMU_MODES][TLB_SIZE];     /* physical page of each valid entry */
     bool tlb_global[NB_MMU_MODES][TLB_SIZE];        /* from a global page (CR4.PGE): kept on CR3 writes */
+    bool tlb_no_exec[NB_MMU_MODES][TLB_SIZE];       /* execute-disable: fetches walk (and fault) */
     bool tlb_has_large;         /* a 2/4 MiB page was entered since the last full flush */
     struct jc_entry *jc_kernel, *jc_user;            /* env->jc is one of them, per CPL */
     bool jc_user_used;          /* CPL 3 ran since jc_user was last emptied */
@@ -266,6 +273,9 @@ void sys_ltr(CPUX86State *env, uint32_t selector);
 /* Far transfers in protected mode (or real-mode semantics with CR0.PE clear); opsize 2 or 4. */
 void sys_ljmp(CPUX86State *env, uint32_t selector, uint32_t offset);
 void sys_lcall(CPUX86State *env, uint32_t selector, uint32_t offset, uint32_t next_eip, int opsize);
+/* sysenter/sysexit (sys_sysenter.c); raise #GP(0) when they may not run. */
+void sys_sysenter(CPUX86State *env);
+void sys_sysexit(CPUX86State *env);
 void sys_lret(CPUX86State *env, uint32_t imm, int opsize);
 void sys_iret(CPUX86State *env, int opsize);
 /* lar/lsl/verr/verw: false leaves ZF clear. */
@@ -292,6 +302,7 @@ struct x86_translation {
     bool writable;              /* a write may use this TLB entry without another walk */
     bool large;                 /* from a 2 or 4 MiB page */
     bool global;                /* a global page with CR4.PGE: survives CR3 writes */
+    bool no_exec;               /* execute-disable (XD with PAE and EFER.NXE) */
 };
 /* Translates vaddr; on a fault returns false and the #PF error code in *error. */
 bool sys_mmu_translate(CPUX86State *env, uint32_t vaddr, int access, int mmu_idx, struct x86_translation *t,

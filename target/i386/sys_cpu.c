@@ -12,9 +12,33 @@
 
 bool sys_log_cpu_reset;
 
+/* -d cpu_reset: the whole CPU state as the reset finds it (after a triple fault, the state that
+ * caused it), in the layout of qemu-system-i386's dump. */
+static void log_cpu_state(CPUX86State *env)
+{
+    static const char *const seg_names[R_NSEG] = { "ES", "CS", "SS", "DS", "FS", "GS" };
+    struct x86_sys *sys = env_sys(env);
+    const uint32_t *r = env->regs;
+    xqm_log("EAX=%08x EBX=%08x ECX=%08x EDX=%08x\nESI=%08x EDI=%08x EBP=%08x ESP=%08x\n"
+            "EIP=%08x EFL=%08x CPL=%d\n", r[R_EAX], r[R_EBX], r[R_ECX], r[R_EDX], r[R_ESI], r[R_EDI], r[R_EBP],
+            r[R_ESP], env->eip, cpu_get_eflags(env), sys->cpl);
+    for (int s = 0; s < R_NSEG; s++) {
+        const struct x86_segment *g = &env->segs[s];
+        xqm_log("%s =%04x %08x %08x %08x\n", seg_names[s], g->selector, g->base, g->limit, g->flags);
+    }
+    xqm_log("LDT=%04x %08x %08x %08x\nTR =%04x %08x %08x %08x\n", sys->ldt.selector, sys->ldt.base, sys->ldt.limit,
+            sys->ldt.flags, sys->tr.selector, sys->tr.base, sys->tr.limit, sys->tr.flags);
+    xqm_log("GDT=     %08x %08x\nIDT=     %08x %08x\n", sys->gdt.base, sys->gdt.limit, sys->idt.base, sys->idt.limit);
+    xqm_log("CR0=%08x CR2=%08x CR3=%08x CR4=%08x\n", sys->cr0, sys->cr2, sys->cr3, sys->cr4);
+}
+
 void sys_cpu_reset(CPUX86State *env)
 {
     struct x86_sys *sys = env_sys(env);
+    if (sys_log_cpu_reset) {
+        xqm_log("xqm-system: CPU %d reset; state before:\n", sys->cpu_index);
+        log_cpu_state(env);
+    }
     struct jc_entry *jk = sys->jc_kernel, *ju = sys->jc_user;
     int index = sys->cpu_index;
     void *vcpu = sys->vcpu;
@@ -51,28 +75,32 @@ void sys_cpu_reset(CPUX86State *env)
     sys->delivering = -1;
     sys_set_cpl(env, 0);
     sys_tlb_flush(env);
-    if (sys_log_cpu_reset)
-        xqm_log("xqm-system: CPU %d reset\n", index);
 }
 
 /*
  * CPUID: the user-mode feature set (cpu_x86_cpuid) plus what the system side implements: PSE
- * (4 MiB pages), MSR (rdmsr/wrmsr), PAE, PGE (global pages; xqm flushes them on CR3 writes too,
+ * (4 MiB pages), MSR (rdmsr/wrmsr), PAE, NX (leaf 0x80000001: EFER.NXE), SEP (sysenter/sysexit), PGE (global pages; xqm flushes them on CR3 writes too,
  * which is allowed) and PAT/MTRR as stored values, and leaf 0x15 (the TSC frequency). Leaves 2 to
  * 0x14 are zero: no cache or topology information. APIC: a local APIC (system/apic.c).
  */
 void sys_cpuid(CPUX86State *env, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
-    enum { FEAT_PSE = 1 << 3, FEAT_MSR = 1 << 5, FEAT_PAE = 1 << 6, FEAT_APIC = 1 << 9, FEAT_MTRR = 1 << 12,
-           FEAT_PGE = 1 << 13, FEAT_PAT = 1 << 16 };
+    enum { FEAT_PSE = 1 << 3, FEAT_MSR = 1 << 5, FEAT_PAE = 1 << 6, FEAT_APIC = 1 << 9, FEAT_SEP = 1 << 11,
+           FEAT_MTRR = 1 << 12, FEAT_PGE = 1 << 13, FEAT_PAT = 1 << 16, FEAT_NX = 1 << 20 };
     cpu_x86_cpuid(env, leaf, subleaf, out);
     switch (leaf) {
     case 0:
         out[0] = 0x15;
         break;
     case 1:
-        out[3] |= FEAT_PSE | FEAT_MSR | FEAT_PAE | FEAT_APIC | FEAT_MTRR | FEAT_PGE | FEAT_PAT;
+        out[3] |= FEAT_PSE | FEAT_MSR | FEAT_PAE | FEAT_APIC | FEAT_SEP | FEAT_MTRR | FEAT_PGE | FEAT_PAT;
         out[1] = (out[1] & 0x00ffffff) | (uint32_t)env_sys(env)->cpu_index << 24;     /* initial APIC ID */
+        break;
+    case 0x80000000:
+        out[0] = 0x80000001;
+        break;
+    case 0x80000001:
+        out[3] |= FEAT_NX;
         break;
     case 0x15:
         /* TSC / crystal ratio 1:1 with a 1 GHz crystal: the TSC counts nanoseconds, and saying so
@@ -168,6 +196,7 @@ bool sys_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *value)
     case MSR_MTRR_DEF_TYPE: *value = sys->mtrr_def_type; return true;
     case MSR_MCG_CAP: case MSR_MCG_STATUS: *value = 0; return true;
     case MSR_UCODE_REV: *value = 0; return true;
+    case MSR_EFER: *value = sys->efer; return true;
     default:
         if (slot) {
             *value = *slot;
@@ -191,6 +220,15 @@ bool sys_wrmsr(CPUX86State *env, uint32_t msr, uint64_t value)
     case MSR_MISC_ENABLE: sys->misc_enable = value; return true;
     case MSR_MTRR_DEF_TYPE: sys->mtrr_def_type = value; return true;
     case MSR_MCG_STATUS: case MSR_UCODE_REV: return true;
+    case MSR_EFER:
+        /* SCE (syscall), LME and the rest do not exist on this CPU (CPUID says so): #GP. The TLB
+         * holds execute permissions computed with the old NXE. */
+        if (value & ~(uint64_t)EFER_NXE)
+            return false;
+        if (value != sys->efer)
+            sys_tlb_flush(env);
+        sys->efer = value;
+        return true;
     default:
         if (slot) {
             *slot = value;

@@ -351,9 +351,22 @@ SYS_HELPER(lret)
     sys_lret(env, (uint32_t)a & 0xffff, far_opsize(a));
 }
 
+/* iret may set IF: an interrupt raised meanwhile by this CPU's own device accesses (which kick
+ * nobody, vcpu.c) is taken right after it, as after sti and popf. */
 SYS_HELPER(iret)
 {
     sys_iret(env, (int)a);
+    irq_now_deliverable(env);
+}
+
+SYS_HELPER(sysenter)
+{
+    sys_sysenter(env);
+}
+
+SYS_HELPER(sysexit)
+{
+    sys_sysexit(env);
 }
 
 /* int n: always leaves through EXCP_SYS_RAISED with the software interrupt described. */

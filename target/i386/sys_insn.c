@@ -489,6 +489,16 @@ bool sys_translate_iret(DisasContext *dc)
     return true;
 }
 
+/* sysenter/sysexit set CS, SS, ESP and EIP (and CPL) from the SYSENTER MSRs and ECX/EDX: the exec
+ * loop finds the next TB with the new CPL. The arithmetic flags are untouched. */
+bool sys_translate_sysenter(DisasContext *dc)
+{
+    bool enter = dc->insn->id == X86_INS_SYSENTER;
+    gen_sys_call(dc, enter ? (void *)helper_sys_sysenter : (void *)helper_sys_sysexit, -1, -1, -1);
+    gen_exit_to_loop(dc, true);
+    return true;
+}
+
 /* int n goes through the IDT like any interrupt, with the gate's DPL checked against CPL. */
 bool sys_translate_int(DisasContext *dc)
 {

@@ -39,6 +39,7 @@ bool sys_translate_lcall(DisasContext *dc);
 bool sys_translate_retf(DisasContext *dc);
 bool sys_translate_iret(DisasContext *dc);
 bool sys_translate_int(DisasContext *dc);
+bool sys_translate_sysenter(DisasContext *dc);
 bool sys_translate_desc_query(DisasContext *dc);
 bool sys_translate_fpu_guard(DisasContext *dc);
 
@@ -68,6 +69,8 @@ uint64_t helper_sys_lcall(CPUX86State *env, uint64_t selector, uint64_t offset, 
 uint64_t helper_sys_lcall_m(CPUX86State *env, uint64_t ea, uint64_t next_eip, uint64_t unused);
 uint64_t helper_sys_lret(CPUX86State *env, uint64_t imm, uint64_t unused1, uint64_t unused2);
 uint64_t helper_sys_iret(CPUX86State *env, uint64_t opsize, uint64_t unused1, uint64_t unused2);
+uint64_t helper_sys_sysenter(CPUX86State *env, uint64_t unused1, uint64_t unused2, uint64_t unused3);
+uint64_t helper_sys_sysexit(CPUX86State *env, uint64_t unused1, uint64_t unused2, uint64_t unused3);
 uint64_t helper_sys_int(CPUX86State *env, uint64_t vector, uint64_t next_eip, uint64_t unused);
 uint64_t helper_sys_invlpg(CPUX86State *env, uint64_t ea, uint64_t unused1, uint64_t unused2);
 uint64_t helper_sys_rdmsr(CPUX86State *env, uint64_t unused1, uint64_t unused2, uint64_t unused3);

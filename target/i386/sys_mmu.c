@@ -15,8 +15,9 @@
 enum {
     PG_P = 1 << 0, PG_RW = 1 << 1, PG_US = 1 << 2, PG_A = 1 << 5, PG_D = 1 << 6, PG_PS = 1 << 7,
     PG_G = 1 << 8,
-    PF_P = 1 << 0, PF_W = 1 << 1, PF_U = 1 << 2, PF_RSVD = 1 << 3,
+    PF_P = 1 << 0, PF_W = 1 << 1, PF_U = 1 << 2, PF_RSVD = 1 << 3, PF_ID = 1 << 4,
 };
+#define PAE_XD (1ull << 63)
 /* PAE entries: bits above MAXPHYADDR (36) are reserved, bit 63 too without EFER.NXE (4.4.2). */
 #define PAE_RSVD 0xfffffff000000000ull
 
@@ -50,8 +51,12 @@ bool sys_mmu_translate(CPUX86State *env, uint32_t vaddr, int access, int mmu_idx
         t->writable = true;
         return true;
     }
-    uint32_t base_error = (write ? PF_W : 0) | (user ? PF_U : 0);
     bool pae = sys->cr4 & CR4_PAE;
+    /* With EFER.NXE, bit 63 of PDEs and PTEs is XD, and #PF reports instruction fetches (I/D). */
+    bool nxe = pae && (sys->efer & EFER_NXE);
+    bool fetch = access == ACCESS_FETCH;
+    uint32_t base_error = (write ? PF_W : 0) | (user ? PF_U : 0) | (fetch && nxe ? PF_ID : 0);
+    uint64_t rsvd = nxe ? PAE_RSVD & ~PAE_XD : PAE_RSVD;
     uint64_t addr_mask = pae ? 0x0000000ffffff000ull : 0xfffff000ull;
     uint64_t pde_addr, pde, pte_addr, pte;
     /* Permission bits accumulate as the AND over the levels (SDM vol. 3, 4.6.1). */
@@ -73,7 +78,7 @@ bool sys_mmu_translate(CPUX86State *env, uint32_t vaddr, int access, int mmu_idx
     pde = read_entry(pde_addr, pae);
     if (!(pde & PG_P))
         goto not_present;
-    if (pae && (pde & PAE_RSVD))
+    if (pae && (pde & rsvd))
         goto reserved;
     allow &= (uint32_t)pde;
 
@@ -81,9 +86,10 @@ bool sys_mmu_translate(CPUX86State *env, uint32_t vaddr, int access, int mmu_idx
         /* A large page: 2 MiB with PAE, 4 MiB without (PSE-36 high bits ignored). */
         uint32_t large_mask = pae ? 0x1fffff : 0x3fffff;
         uint32_t need = (user ? PG_US : 0) | (write && (user || (sys->cr0 & CR0_WP)) ? PG_RW : 0);
-        if ((allow & need) != need)
+        if ((allow & need) != need || (fetch && nxe && (pde & PAE_XD)))
             goto protection;
         set_entry_bits(pde_addr, &pde, PG_A | (write ? PG_D : 0));
+        t->no_exec = nxe && (pde & PAE_XD);
         t->paddr = ((pde & addr_mask & ~(uint64_t)large_mask) | (vaddr & large_mask)) & ~(uint64_t)0xfff;
         t->large = true;
         t->global = (pde & PG_G) && (sys->cr4 & CR4_PGE);
@@ -95,12 +101,13 @@ bool sys_mmu_translate(CPUX86State *env, uint32_t vaddr, int access, int mmu_idx
     pte = read_entry(pte_addr, pae);
     if (!(pte & PG_P))
         goto not_present;
-    if (pae && (pte & PAE_RSVD))
+    if (pae && (pte & rsvd))
         goto reserved;
     allow &= (uint32_t)pte;
+    t->no_exec = nxe && ((pde | pte) & PAE_XD);
     {
         uint32_t need = (user ? PG_US : 0) | (write && (user || (sys->cr0 & CR0_WP)) ? PG_RW : 0);
-        if ((allow & need) != need)
+        if ((allow & need) != need || (fetch && t->no_exec))
             goto protection;
     }
     set_entry_bits(pde_addr, &pde, PG_A);

@@ -60,6 +60,8 @@ static const struct x86_insn_row rows[X86_INS_ENDING] = {
     ROW(X86_INS_IRET, sys_translate_iret, 0, CC_ALL),
     ROW(X86_INS_IRETD, sys_translate_iret, 0, CC_ALL),
     ROW(X86_INS_INT, sys_translate_int, CC_ALL, 0),
+    ROW(X86_INS_SYSENTER, sys_translate_sysenter, 0, 0),
+    ROW(X86_INS_SYSEXIT, sys_translate_sysenter, 0, 0),
     ROW(X86_INS_LAR, sys_translate_desc_query, CC_ALL, CC_ALL),
     ROW(X86_INS_LSL, sys_translate_desc_query, CC_ALL, CC_ALL),
     ROW(X86_INS_VERR, sys_translate_desc_query, CC_ALL, CC_ALL),

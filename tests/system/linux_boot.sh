@@ -10,24 +10,13 @@
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
 TIMEOUT=${TIMEOUT:-900}
-QEMU_MIPS=${QEMU_MIPS-qemu-mips64el-static}
-QEMU_CPU=${QEMU_CPU:-Loongson-3A1000}
-XQM_SYSTEM=${XQM_SYSTEM:-$BUILD/xqm-system}
+source tests/system/lib/runner.sh
 GUEST=$BUILD/guest
 
 if [ ! -f "$GUEST/vmlinuz" ] || [ ! -f "$GUEST/initrd.gz" ]; then
-    bash tools/build-system-guest.sh || { echo "FAIL system/linux (cannot build the guest)"; exit 1; }
+    GUEST_DIR=$GUEST bash tools/build-system-guest.sh || { echo "FAIL system/linux (cannot build the guest)"; exit 1; }
 fi
-
-runner=()
-if [ -n "$QEMU_MIPS" ]; then
-    read -ra runner <<<"$QEMU_MIPS"
-    runner+=(-cpu "$QEMU_CPU")
-fi
-read -ra xqm <<<"$XQM_SYSTEM"
-runner+=("${xqm[@]}")
 
 log=$GUEST/boot.log
 # tsc=reliable: the TSC counts host nanoseconds and is exact, but under slow emulation the timer
@@ -50,6 +39,8 @@ expect "no init marker" '^XQM-GUEST: init running$'
 expect "uname -a" '^Linux \(none\) [0-9.]+-[0-9]+-686.* i686 GNU/Linux$'
 expect "cpuinfo vendor" '^vendor_id[[:space:]]*: GenuineIntel$'
 expect "cpuinfo flags" '^flags[[:space:]]*:.* cmov '
+# SEP: the vDSO's __kernel_vsyscall then enters the kernel with sysenter.
+expect "cpuinfo flag sep" '^flags[[:space:]]*:.* sep '
 for i in 0 1 2 3 4; do
     expect "shell loop" "^XQM-GUEST: loop $i\$"
 done

@@ -1,11 +1,12 @@
 /* PAE paging (CR4.PAE): a page-directory-pointer table, 2 MiB pages and 4 KiB pages with 64-bit
- * entries, faults with their error codes. */
+ * entries, faults with their error codes, execute-disable (EFER.NXE, XD = bit 63). */
 #include "lib/test.h"
 
 static uint64_t pdpt[4] __attribute__((aligned(32)));
 static uint64_t pd[4][512] __attribute__((aligned(4096)));
 static uint64_t pt[512] __attribute__((aligned(4096)));
 static uint8_t buf[2][4096] __attribute__((aligned(4096)));
+static uint8_t code[4096] __attribute__((aligned(4096)));
 
 enum { P = 1, W = 2, PS = 0x80, A = 0x20, D = 0x40 };
 
@@ -55,5 +56,45 @@ int test_main(uint32_t magic, uint32_t mbi)
     TRY_ASM("movl (%1), %0", : "=r"(v) : "r"(0x40001000) : "memory");
     check(last_fault.vector == 14 && last_fault.error == 9, "a reserved bit set: #PF error 9 (0x%x)",
           last_fault.error);
+
+    /* Execute-disable. 0x40002000 maps `code`, which holds a ret. */
+    enum { XCODE = 0x40002000 };
+    const uint64_t XD = 1ull << 63;
+    uint32_t a = 0x80000000, b, c, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+    uint32_t top = a;
+    a = 0x80000001;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+    check(top >= 0x80000001 && (d & (1u << 20)), "CPUID.80000001H:EDX.NX (max leaf 0x%x)", top);
+    code[0] = 0xc3;
+    pt[2] = (uint32_t)code | P | W | XD;
+    fault_reset();
+    TRY_ASM("movl (%1), %0", : "=r"(v) : "r"(XCODE) : "memory");
+    check(last_fault.vector == 14 && last_fault.error == 9, "XD without EFER.NXE is reserved: #PF error 9 (0x%x)",
+          last_fault.error);
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080));
+    __asm__ volatile("wrmsr" : : "c"(0xc0000080), "a"(lo | 0x800), "d"(hi) : "memory");
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080));
+    check(lo == 0x800 && hi == 0, "EFER.NXE set (0x%x)", lo);
+    check((read_at(XCODE) & 0xff) == 0xc3, "an XD page is readable");
+    fault_reset();
+    TRY_ASM("jmp *%0", : : "r"(XCODE) : "memory");
+    check(last_fault.vector == 14 && last_fault.error == 0x11 && last_fault.cr2 == XCODE,
+          "a fetch from an XD page: #PF error 0x11 (%d, 0x%x, cr2 0x%x)", last_fault.vector, last_fault.error,
+          last_fault.cr2);
+    pt[2] &= ~XD;
+    invlpg(XCODE);
+    ((void (*)(void))XCODE)();
+    check(1, "the same page runs once XD is clear");
+    pd[1][0] |= XD;
+    WRITE_CR(3, (uint32_t)pdpt);
+    fault_reset();
+    TRY_ASM("jmp *%0", : : "r"(XCODE) : "memory");
+    check(last_fault.vector == 14 && last_fault.error == 0x11, "XD in the PDE covers its pages (0x%x)",
+          last_fault.error);
+    fault_reset();
+    TRY_ASM("wrmsr", : : "c"(0xc0000080), "a"(0x801), "d"(0) : "memory");
+    check(last_fault.vector == 13, "EFER.SCE does not exist: #GP");
     return test_verdict();
 }

@@ -15,19 +15,9 @@
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
 TIMEOUT=${TIMEOUT:-60}
-QEMU_MIPS=${QEMU_MIPS-qemu-mips64el-static}
-QEMU_CPU=${QEMU_CPU:-Loongson-3A1000}
-XQM_SYSTEM=${XQM_SYSTEM:-$BUILD/xqm-system}
-
-runner=()
-if [ -n "$QEMU_MIPS" ]; then
-    read -ra runner <<<"$QEMU_MIPS"
-    runner+=(-cpu "$QEMU_CPU")
-fi
+source tests/system/lib/runner.sh
 read -ra xqm <<<"$XQM_SYSTEM"
-runner+=("${xqm[@]}")
 
 if [ ! -x "${xqm[0]}" ]; then
     echo "run.sh: ${xqm[0]} does not exist (run make)" >&2

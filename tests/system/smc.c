@@ -1,5 +1,6 @@
 /* Self-modifying code in system mode: code rewritten after it ran (directly, by rep movsb, and
- * through another virtual mapping of the same physical page) runs in its new form. */
+ * through another virtual mapping of the same physical page) runs in its new form, and so does an
+ * instruction patched by the one before it in the same TB. */
 #include "lib/test.h"
 
 static uint8_t code[4096] __attribute__((aligned(4096)));
@@ -69,5 +70,22 @@ int test_main(uint32_t magic, uint32_t mbi)
     check(call(ALIAS + 4093) == 7, "an instruction straddling two pages");
     code[0] = 1;
     check(call(ALIAS + 4093) == 0x10007, "rewriting its second page takes effect (0x%x)", call(ALIAS + 4093));
+
+    /* movb $v, code+200+8 (the immediate of the next instruction); mov $1, %eax; ret: the store
+     * lands in the TB that runs it, on its first execution and after. */
+    uint32_t bad = 0;
+    for (uint32_t round = 0; round < 3; round++) {
+        volatile uint8_t *p = code + 200;
+        uint32_t target = (uint32_t)(code + 208);
+        p[0] = 0xc6;
+        p[1] = 0x05;
+        for (int i = 0; i < 4; i++)
+            p[2 + i] = (uint8_t)(target >> (8 * i));
+        p[6] = (uint8_t)(0x40 + round);
+        emit_return(p + 7, 1);
+        for (int again = 0; again < 2; again++)
+            bad += call((uint32_t)p) != 0x40 + round;
+    }
+    check(bad == 0, "a store patching the next instruction of its own TB (%u stale results)", bad);
     return test_verdict();
 }
