@@ -43,6 +43,11 @@ extern uint64_t guest_base;
  * for every TB translated after the guest touched a mapped page at or above 2 GiB. */
 enum { LDST_TB_FLAG_ADDR_ZEXT = 2 };
 
+/* Whether a translator may merge adjacent guest accesses inside one 4 KiB page into one wider
+ * access: true in user mode, where guest memory is plain host memory and page protections are the
+ * only way an access faults; false in system mode, where an MMIO page sees every access. */
+bool ldst_merged_access_ok(void);
+
 /* Whether translated code finds env->jc in gp: the prologue puts it there when env->guest_base
  * is 0 (user mode with the guest at host address 0); system mode uses gp as scratch. */
 bool ldst_jc_in_gp(void);

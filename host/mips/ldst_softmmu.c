@@ -207,6 +207,11 @@ void emit_guest_store(const struct ldst_site *site, unsigned mop, int src, int a
     xqm_assert(b->overflow || (hit - miss == MISS_WORDS && b->len - hit == (size_t)hit_words));
 }
 
+bool ldst_merged_access_ok(void)
+{
+    return false;
+}
+
 bool ldst_jc_in_gp(void)
 {
     return false;

@@ -38,6 +38,11 @@ static int emit_host_addr(const struct ldst_site *site, int scratch, int addr)
     return scratch;
 }
 
+bool ldst_merged_access_ok(void)
+{
+    return true;
+}
+
 bool ldst_jc_in_gp(void)
 {
     return guest_base == 0;

@@ -303,7 +303,22 @@ static void emit_af(DisasContext *dc, int dst)
     }
 }
 
-void flags_materialize(DisasContext *dc, int dst)
+/* Inserts PF, AF, ZF and SF of the (statically known) lazy op into dst, using temp t. */
+static void insert_szap(DisasContext *dc, int dst, int t)
+{
+    struct mips_buf *b = dc->b;
+    emit_pf(dc, t);
+    mips_ins(b, dst, t, 2, 1);
+    emit_af(dc, t);
+    mips_ins(b, dst, t, 4, 1);
+    emit_zf(dc, t);
+    mips_ins(b, dst, t, 6, 1);
+    emit_sf(dc, t);
+    mips_ins(b, dst, t, 7, 1);
+}
+
+/* CF and OF only when the caller does not overwrite both (all_six false: they may hold anything). */
+static void materialize(DisasContext *dc, int dst, bool all_six)
 {
     struct mips_buf *b = dc->b;
     if (dc->cc_op == CC_OP_DYNAMIC) {
@@ -315,19 +330,20 @@ void flags_materialize(DisasContext *dc, int dst)
         return;
     }
     int t = dc_temp(dc);
-    flags_emit_cf(dc, dst);
-    emit_pf(dc, t);
-    mips_ins(b, dst, t, 2, 1);
-    emit_af(dc, t);
-    mips_ins(b, dst, t, 4, 1);
-    emit_zf(dc, t);
-    mips_ins(b, dst, t, 6, 1);
-    emit_sf(dc, t);
-    mips_ins(b, dst, t, 7, 1);
-    emit_of(dc, t);
-    mips_ins(b, dst, t, 11, 1);
+    if (all_six)
+        flags_emit_cf(dc, dst);
+    else
+        mips_move(b, dst, MIPS_ZERO);
+    insert_szap(dc, dst, t);
+    if (all_six) {
+        emit_of(dc, t);
+        mips_ins(b, dst, t, 11, 1);
+    }
     dc_temp_free(dc, t);
 }
+
+void flags_materialize(DisasContext *dc, int dst) { materialize(dc, dst, true); }
+void flags_materialize_szap(DisasContext *dc, int dst) { materialize(dc, dst, false); }
 
 /* Conditions from the difference of two compared values (cmp/sub), without computing flags. */
 static bool emit_cond_sub(DisasContext *dc, int base, int dst, bool *negated)

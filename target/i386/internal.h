@@ -197,6 +197,9 @@ void flags_emit_branch(DisasContext *dc, int cc, mips_label l);
 void flags_emit_cf(DisasContext *dc, int dst);
 /* dst = the six arithmetic flags as eflags bits. */
 void flags_materialize(DisasContext *dc, int dst);
+/* The same for callers that then write both CF (bit 0) and OF (bit 11): those two bits of dst are
+ * left undefined, which saves computing them from an inline lazy op (rotates). */
+void flags_materialize_szap(DisasContext *dc, int dst);
 /* x86 condition codes, the low nibble of Jcc/SETcc/CMOVcc; odd ones negate the one before. */
 enum { X86_CC_O, X86_CC_NO, X86_CC_B, X86_CC_AE, X86_CC_E, X86_CC_NE, X86_CC_BE, X86_CC_A,
        X86_CC_S, X86_CC_NS, X86_CC_P, X86_CC_NP, X86_CC_L, X86_CC_GE, X86_CC_LE, X86_CC_G };

@@ -153,7 +153,7 @@ static bool gen_rotate(DisasContext *dc, bool left)
         fl = dc_temp(dc);
         /* The flags a rotate keeps need their current values only if something reads them. */
         if (flags_needed(dc, CC_ALL & ~(CC_C | CC_O)) || count < 0)
-            flags_materialize(dc, fl);
+            flags_materialize_szap(dc, fl);     /* CF and OF are inserted below */
         else
             mips_move(b, fl, MIPS_ZERO);
     }

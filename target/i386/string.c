@@ -76,6 +76,75 @@ static void add_index(DisasContext *dc, bool addr16, int reg, int delta_reg, int
         mips_ins(dc->b, reg, MIPS_AT, 0, 16);
 }
 
+/*
+ * rep movs / rep stos with DF = 0 in flat code: 8 bytes per iteration (a ldr/ldl, sdr/sdl pair),
+ * esi/edi/ecx advanced after every 8-byte store, so a fault leaves the registers of the element-wise
+ * loop at that point. Each chunk stays inside one 4 KiB page on both sides: such an access faults
+ * exactly when its first byte does (protections are per page), at the same address and register
+ * state as the element-wise loop. A forward copy with 0 < edi - esi < 8 reads bytes the element
+ * loop would already have written, so it and the tail (fewer than 8 bytes, or a page end within 8
+ * bytes) take the element-wise loop. Returns to `top` after each chunk, which looks at
+ * exit_request: a pending signal waits at most one page.
+ * Registers: `units` and `lim` are scratch, `data` holds the loaded/replicated value.
+ */
+static void gen_rep_bulk(DisasContext *dc, enum str_kind k, int log2, int step, int request, mips_label top,
+                         mips_label done, int data, int units, int lim)
+{
+    struct mips_buf *b = dc->b;
+    int esi = hreg_guest(R_ESI), edi = hreg_guest(R_EDI), ecx = hreg_guest(R_ECX), eax = hreg_guest(R_EAX);
+    mips_label slow = mips_new_label(b), loop = mips_new_label(b);
+    mips_blez(b, step, slow);
+    mips_srl(b, units, ecx, 3 - log2);
+    mips_beqz(b, units, slow);
+    int sides[2] = { edi, esi };
+    for (int i = 0; i < (k == STR_MOVS ? 2 : 1); i++) {
+        mips_andi(b, lim, sides[i], 0xfff);
+        mips_subu(b, lim, MIPS_ZERO, lim);
+        mips_addiu(b, lim, lim, 4096);
+        mips_srl(b, lim, lim, 3);
+        mips_sltu(b, MIPS_AT, lim, units);
+        mips_movn(b, units, lim, MIPS_AT);
+    }
+    if (k == STR_MOVS) {
+        mips_subu(b, lim, edi, esi);
+        mips_addiu(b, lim, lim, -1);
+        mips_sltiu(b, MIPS_AT, lim, 7);
+        mips_bnez(b, MIPS_AT, slow);
+        mips_nop(b);
+    } else {
+        /* The stored element replicated over 64 bits. */
+        if (log2 == 2) {
+            mips_move(b, data, eax);
+        } else {
+            mips_andi(b, data, eax, log2 == 0 ? 0xff : 0xffff);
+            if (log2 == 0) {
+                mips_sll(b, MIPS_AT, data, 8);
+                mips_or(b, data, data, MIPS_AT);
+            }
+            mips_sll(b, MIPS_AT, data, 16);
+            mips_or(b, data, data, MIPS_AT);
+        }
+        mips_dins(b, data, data, 32, 32);
+    }
+    mips_beqz(b, units, slow);
+    mips_nop(b);
+    mips_bind_label(b, loop);
+    if (k == STR_MOVS)
+        gen_ld(dc, MO_64, data, esi);
+    gen_st(dc, MO_64, data, edi);
+    if (k == STR_MOVS)
+        mips_addiu(b, esi, esi, 8);
+    mips_addiu(b, edi, edi, 8);
+    mips_addiu(b, units, units, -1);
+    mips_bnez(b, units, loop);
+    mips_addiu(b, ecx, ecx, (int16_t)-(8 >> log2));
+    mips_beqz(b, ecx, done);
+    mips_nop(b);
+    mips_b(b, top);
+    mips_lw(b, request, HREG_ENV, offsetof(CPUX86State, exit_request));
+    mips_bind_label(b, slow);
+}
+
 static bool gen_string(DisasContext *dc, enum str_kind k)
 {
     struct mips_buf *b = dc->b;
@@ -117,6 +186,11 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
     if (is_rep) {
         mips_bnez(b, request, gen_exception_label(dc, -1));
         mips_nop(b);
+        const cs_x86_op *src = dc_op(dc, 1);
+        bool plain_source = k != STR_MOVS || src->type != X86_OP_MEM ||
+                            (src->mem.segment != X86_REG_FS && src->mem.segment != X86_REG_GS);
+        if ((k == STR_MOVS || k == STR_STOS) && !dc->not_flat && plain_source && ldst_merged_access_ok())
+            gen_rep_bulk(dc, k, log2, step, request, top, done, x, y, res);
     }
     switch (k) {
     case STR_MOVS:
