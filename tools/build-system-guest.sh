@@ -31,7 +31,9 @@ apt_update() {
     [ $apt_updated = 1 ] && return 1
     apt_updated=1
     echo "build-system-guest: refreshing the apt index" >&2
-    $SUDO apt-get update -qq >&2
+    # A partial failure (one architecture's index mid-sync on the mirror) must not end the
+    # script: the downloads below say clearly if what they need is still missing.
+    $SUDO apt-get update -qq >&2 || echo "build-system-guest: apt-get update reported errors; going on" >&2
 }
 if ! dpkg --print-foreign-architectures | grep -qx i386 && [ "$(dpkg --print-architecture)" != i386 ]; then
     $SUDO dpkg --add-architecture i386

@@ -18,6 +18,13 @@ dev_pkgs="libcapstone-dev libcapstone4 libelf-dev libelf1 zlib1g-dev zlib1g libg
           libglib2.0-0 libpcre2-dev libpcre2-8-0 libzstd-dev libzstd1"
 
 need_install=""
+
+# A partial failure of the index refresh (one architecture's index mid-sync on the mirror, seen
+# for i386) must not end the setup: the installs and downloads after it fail clearly if what they
+# need is really missing.
+apt_update() {
+    $SUDO apt-get update -qq || echo "setup-deps: apt-get update reported errors; going on" >&2
+}
 for p in $host_pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_install="$need_install $p"
 done
@@ -28,14 +35,14 @@ setup_busybox() {
     [ -x "$dir/bin/busybox" ] && return 0
     if ! dpkg --print-foreign-architectures | grep -qx i386; then
         $SUDO dpkg --add-architecture i386
-        $SUDO apt-get update -qq
+        apt_update
     fi
     local dl=build/debs-busybox
     rm -rf "$dl" "$dir"
     mkdir -p "$dl" "$dir"
     chmod 777 "$dl"  # apt-get download runs as _apt when it can
     if ! (cd "$dl" && apt-get download -qq busybox-static:i386); then
-        $SUDO apt-get update -qq
+        apt_update
         (cd "$dl" && apt-get download -qq busybox-static:i386)
     fi
     dpkg -x "$dl"/busybox-static_*.deb "$dir"
@@ -53,7 +60,7 @@ fi
 
 if [ -n "$need_install" ]; then
     export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq
+    apt_update
     # shellcheck disable=SC2086
     $SUDO apt-get install -y -qq $need_install >/dev/null
 fi
@@ -64,7 +71,7 @@ if [ -f "$SYSROOT/.complete" ]; then
 fi
 if ! dpkg --print-foreign-architectures | grep -qx mips64el; then
     $SUDO dpkg --add-architecture mips64el
-    $SUDO apt-get update -qq
+    apt_update
 fi
 dl=build/debs
 rm -rf "$dl" "$SYSROOT"
