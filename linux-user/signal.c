@@ -446,6 +446,27 @@ static bool retry_with_zero_extension(TaskState *ts, uintptr_t addr, const ucont
     siglongjmp(ts->fault_jmp, 1);
 }
 
+/*
+ * The address x86 Linux reports for the fault of the access the host instruction at pc belongs to,
+ * given the host's fault address: the access's first byte when its first page faults, else the
+ * start of the page it straddles into (the first byte it cannot access). A split access faults
+ * first on its highest byte (host/mips/ldst_user.c), whose address the host reports.
+ */
+static uint32_t guest_fault_address(const ucontext_t *uc, uintptr_t pc, uintptr_t host_addr)
+{
+    uint32_t a = (uint32_t)(host_addr - guest_base);
+    struct ldst_fault_access acc = ldst_user_fault_access((const uint32_t *)pc,
+                                                          (const uint64_t *)uc->uc_mcontext.gregs);
+    if (acc.below == 0)
+        return a;
+    uint32_t ea = (uint32_t)(acc.ea - guest_base), start = ea - acc.below;
+    unsigned f = guest_page_flags(start);
+    unsigned need = acc.is_store ? PAGE_WRITE : PAGE_READ;
+    if ((start & GUEST_PAGE_MASK) == (ea & GUEST_PAGE_MASK) || !(f & PAGE_VALID) || !(f & need))
+        return start;
+    return ea & GUEST_PAGE_MASK;
+}
+
 static void host_fault_handler(int host_sig, siginfo_t *info, void *context)
 {
     ucontext_t *uc = context;
@@ -478,7 +499,7 @@ static void host_fault_handler(int host_sig, siginfo_t *info, void *context)
         struct sigqueue_entry *e = &ts->sync;
         memset(e, 0, sizeof *e);
         if (host_sig == SIGSEGV || host_sig == SIGBUS) {
-            fill_page_fault(e, guest_sig, (uint32_t)(addr - guest_base));
+            fill_page_fault(e, guest_sig, guest_fault_address(uc, pc, addr));
         } else {
             e->sig = guest_sig;
             e->info.signo = guest_sig;

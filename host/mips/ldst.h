@@ -56,4 +56,16 @@ bool ldst_jc_in_gp(void);
  * the access may read and write (host and addr distinct). */
 void emit_guest_host_addr(const struct ldst_site *site, int host, int addr);
 
+/* User mode: the guest access a host instruction in translated code belongs to, for reporting
+ * its fault (emit_guest_load/store split accesses in several instructions). insn points at the
+ * faulting instruction (and the one after it), gregs at the host registers at the fault. The
+ * access covers host addresses [ea - below, ...]; `below` is nonzero only for the first instruction
+ * of a split access, which addresses the access's highest byte. is_store is exact only then. */
+struct ldst_fault_access {
+    uint64_t ea;            /* the instruction's effective address */
+    unsigned below;         /* bytes of the access below ea */
+    bool is_store;
+};
+struct ldst_fault_access ldst_user_fault_access(const uint32_t *insn, const uint64_t *gregs);
+
 #endif

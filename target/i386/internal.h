@@ -156,6 +156,9 @@ void gen_ld_off(DisasContext *dc, unsigned mop, int dst, int addr, int16_t off);
 /* host = the host address of guest address addr, for ll/sc sequences. */
 void gen_host_addr(DisasContext *dc, int host, int addr);
 void gen_st_off(DisasContext *dc, unsigned mop, int src, int addr, int16_t off);
+/* Copies n (even) bytes between guest memory at addr and env at env_off as one x86 access: precise
+ * on a fault (nothing done) up to 16 bytes; aligned: addr is known n-aligned. */
+void gen_env_mem_copy(DisasContext *dc, int addr, int16_t env_off, int n, bool to_env, bool aligned);
 /* Writes a 32/16/8-bit value into guest GPR gpr (byte_off 1 = AH..BH). */
 void gen_write_gpr(DisasContext *dc, int gpr, int byte_off, int size, int value);
 void gen_push(DisasContext *dc, int value, int size);

@@ -315,6 +315,73 @@ void gen_st_off(DisasContext *dc, unsigned mop, int src, int addr, int16_t off)
     release_linear(dc, lin, addr);
 }
 
+/*
+ * One x86 access of up to 16 bytes split into 8/4/2-byte chunks, as the CPU does it: it faults on its
+ * lowest inaccessible byte and then nothing of it has happened. Loads fill temporaries before env;
+ * stores go highest chunk first (a split access faults on its highest byte first, ldst.h), after
+ * an idempotent load/store of the lower chunks (user mode only: plain memory) makes any fault of
+ * theirs come first. An aligned access stays within one page and needs no probe.
+ */
+static unsigned chunk_mop(int size, bool aligned)
+{
+    return (size == 8 ? MO_64 : size == 4 ? MO_32 : MO_16) | (aligned ? MO_ALIGNED : 0);
+}
+
+typedef void env_access_fn(struct mips_buf *, int, int, int16_t);
+
+static env_access_fn *env_access(int size, bool store)
+{
+    if (store)
+        return size == 8 ? mips_sd : size == 4 ? mips_sw : mips_sh;
+    return size == 8 ? mips_ld : size == 4 ? mips_lw : mips_lhu;
+}
+
+/* The fxsave/fxrstor areas (hundreds of bytes): chunk by chunk, not precise on a fault. */
+static void gen_env_mem_stream(DisasContext *dc, int addr, int16_t env_off, int n, bool to_env)
+{
+    int t = dc_temp(dc);
+    for (int off = 0; off < n;) {
+        int size = n - off >= 8 ? 8 : n - off >= 4 ? 4 : 2;
+        if (to_env)
+            gen_ld_off(dc, chunk_mop(size, false), t, addr, (int16_t)off);
+        env_access(size, to_env)(dc->b, t, HREG_ENV, (int16_t)(env_off + off));
+        if (!to_env)
+            gen_st_off(dc, chunk_mop(size, false), t, addr, (int16_t)off);
+        off += size;
+    }
+    dc_temp_free(dc, t);
+}
+
+void gen_env_mem_copy(DisasContext *dc, int addr, int16_t env_off, int n, bool to_env, bool aligned)
+{
+    enum { MAX_CHUNKS = 3 };
+    int off[MAX_CHUNKS], size[MAX_CHUNKS], t[MAX_CHUNKS], k = 0;
+    if (n > 16) {
+        gen_env_mem_stream(dc, addr, env_off, n, to_env);
+        return;
+    }
+    for (int o = 0; o < n; k++) {
+        size[k] = n - o >= 8 ? 8 : n - o >= 4 ? 4 : 2;
+        off[k] = o;
+        o += size[k];
+    }
+    for (int i = 0; i < k; i++)
+        t[i] = dc_temp(dc);
+    for (int i = 0; i < k; i++) {
+        unsigned mop = chunk_mop(size[i], aligned);
+        if (to_env || (i < k - 1 && !aligned && ldst_merged_access_ok()))
+            gen_ld_off(dc, mop, t[i], addr, (int16_t)off[i]);
+        if (!to_env && i < k - 1 && !aligned && ldst_merged_access_ok())
+            gen_st_off(dc, mop, t[i], addr, (int16_t)off[i]);
+    }
+    for (int i = 0; i < k; i++)
+        env_access(size[i], to_env)(dc->b, t[i], HREG_ENV, (int16_t)(env_off + off[i]));
+    for (int i = k - 1; i >= 0 && !to_env; i--)
+        gen_st_off(dc, chunk_mop(size[i], aligned), t[i], addr, (int16_t)off[i]);
+    for (int i = 0; i < k; i++)
+        dc_temp_free(dc, t[i]);
+}
+
 void gen_host_addr(DisasContext *dc, int host, int addr)
 {
     int16_t off = 0;

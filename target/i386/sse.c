@@ -133,20 +133,7 @@ static void gen_zero_rest(DisasContext *dc, int16_t dst, int width, int keep, in
 /* Guest memory <-> env, n = 4, 8 or 16 bytes. */
 static void gen_mem_copy(DisasContext *dc, int addr, int16_t env_off, int n, bool to_env, bool aligned)
 {
-    int t = dc_temp(dc);
-    for (int off = 0; off < n;) {
-        int chunk = n - off >= 8 ? 8 : 4;
-        unsigned mop = (chunk == 8 ? MO_64 : MO_32) | (aligned ? MO_ALIGNED : 0);
-        if (to_env) {
-            gen_ld_off(dc, mop, t, addr, (int16_t)off);
-            (chunk == 8 ? mips_sd : mips_sw)(dc->b, t, HREG_ENV, (int16_t)(env_off + off));
-        } else {
-            (chunk == 8 ? mips_ld : mips_lw)(dc->b, t, HREG_ENV, (int16_t)(env_off + off));
-            gen_st_off(dc, mop, t, addr, (int16_t)off);
-        }
-        off += chunk;
-    }
-    dc_temp_free(dc, t);
+    gen_env_mem_copy(dc, addr, env_off, n, to_env, aligned);
 }
 
 static bool gen_mov(DisasContext *dc, const struct sse_insn *in)

@@ -106,22 +106,7 @@ const cs_x86_op *dc_mem_operand(const DisasContext *dc)
 /* Moves `size` bytes between guest memory at addr and env->fpbuf (to_env: a load). */
 void gen_fpbuf_copy(DisasContext *dc, int addr, int size, bool to_env)
 {
-    struct mips_buf *b = dc->b;
-    int t = dc_temp(dc);
-    for (int off = 0; off < size;) {
-        int chunk = size - off >= 8 ? 8 : size - off >= 4 ? 4 : 2;
-        unsigned mop = chunk == 8 ? MO_64 : chunk == 4 ? MO_32 : MO_16;
-        int16_t env_off = (int16_t)(ENV_OFF(fpbuf) + off);
-        if (to_env) {
-            gen_ld_off(dc, mop, t, addr, (int16_t)off);
-            (chunk == 8 ? mips_sd : chunk == 4 ? mips_sw : mips_sh)(b, t, HREG_ENV, env_off);
-        } else {
-            (chunk == 8 ? mips_ld : chunk == 4 ? mips_lw : mips_lhu)(b, t, HREG_ENV, env_off);
-            gen_st_off(dc, mop, t, addr, (int16_t)off);
-        }
-        off += chunk;
-    }
-    dc_temp_free(dc, t);
+    gen_env_mem_copy(dc, addr, (int16_t)ENV_OFF(fpbuf), size, to_env, false);
 }
 
 /* Calls fn(env, arg, arg2_reg) with a constant arg; result in `result` unless -1. */
