@@ -352,6 +352,26 @@ static void gen_env_mem_stream(DisasContext *dc, int addr, int16_t env_off, int 
     dc_temp_free(dc, t);
 }
 
+/*
+ * System mode (no read/write-back probe: on MMIO it would be extra device accesses): a write probe
+ * of the access's first byte and of the first byte it has in its last page, so that a fault is
+ * raised before anything is written, with CR2 where x86 puts it (the access's start, or the first
+ * byte of the page it straddles into). Flat code only: there the effective address is linear.
+ */
+static void gen_probe_store_pages(DisasContext *dc, int addr, int n)
+{
+    struct mips_buf *b = dc->b;
+    int host = dc_temp(dc), last = dc_temp(dc);
+    gen_host_addr(dc, host, addr);
+    mips_addiu(b, last, addr, (int16_t)(n - 1));
+    mips_ins(b, last, MIPS_ZERO, 0, 12);
+    mips_sltu(b, host, last, addr);             /* no straddle: the first page again */
+    mips_movn(b, last, addr, host);
+    gen_host_addr(dc, host, last);
+    dc_temp_free(dc, last);
+    dc_temp_free(dc, host);
+}
+
 void gen_env_mem_copy(DisasContext *dc, int addr, int16_t env_off, int n, bool to_env, bool aligned)
 {
     enum { MAX_CHUNKS = 3 };
@@ -376,8 +396,18 @@ void gen_env_mem_copy(DisasContext *dc, int addr, int16_t env_off, int n, bool t
     }
     for (int i = 0; i < k; i++)
         env_access(size[i], to_env)(dc->b, t[i], HREG_ENV, (int16_t)(env_off + off[i]));
-    for (int i = k - 1; i >= 0 && !to_env; i--)
+    if (!to_env && k > 1 && !aligned && !ldst_merged_access_ok() && !dc->not_flat)
+        gen_probe_store_pages(dc, addr, n);
+    /* Stores: highest piece first after the probe above (user mode), so a fault comes before
+     * any byte is written. In system mode gen_probe_store_pages has made sure of both pages
+     * (flat code); in not-flat code the lowest piece goes first: a fault in a page the access
+     * straddles into is then raised by the softmmu at that page's first byte, as on x86, with
+     * nothing written, but an upper piece faulting alone leaves the lower piece written. */
+    bool probed = !aligned && ldst_merged_access_ok();
+    for (int j = 0; j < k && !to_env; j++) {
+        int i = probed ? k - 1 - j : j;
         gen_st_off(dc, chunk_mop(size[i], aligned), t[i], addr, (int16_t)off[i]);
+    }
     for (int i = 0; i < k; i++)
         dc_temp_free(dc, t[i]);
 }
