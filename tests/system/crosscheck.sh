@@ -37,7 +37,8 @@ fi
 
 # Programs whose correct result needs execute-disable page protection: the guest's non-PAE 686
 # kernel cannot use NX (as on real hardware), so a call into a PROT_READ|PROT_WRITE page runs
-# there (the Debian 6.1 686-pae kernel drops NX from user PTEs too: docs/system.md). They stay in the native-vs-xqm-user tests. (tests/run-all.sh reads this list too.)
+# there (the Debian 6.1 686-pae kernel drops NX from user PTEs too: docs/system.md). They stay in
+# the native-vs-xqm-user tests. (tests/run-all.sh reads this list too.)
 NEEDS_NX="exec_fault"
 progs=()
 for p in "$BUILD"/tests/user/*.O0 "$BUILD"/tests/user/*.O2; do
