@@ -23,8 +23,8 @@ FPU_NATIVE_SRCS := target/i386/softfloat.c target/i386/softfloat_trans.c target/
     target/i386/sse_helper.c target/i386/sse_approx.c target/i386/sse_hostfp.c target/i386/mmx_helper.c target/i386/cpu.c \
     common/log.c
 FPU_NATIVE_OBJS := $(addprefix $(UNIT_OBJDIR)/,$(FPU_NATIVE_SRCS:.c=.o))
-$(BUILD)/tests/unit/test_x87_native: $(UNIT_OBJDIR)/tests/unit/test_x87_native.o $(FPU_NATIVE_OBJS)
-	$(HOST_CC) -o $@ $^ -lm
+$(BUILD)/tests/unit/test_x87_native: $(UNIT_OBJDIR)/tests/unit/test_x87_native.o $(UNIT_OBJDIR)/tests/unit/x87_trans_ref.o $(FPU_NATIVE_OBJS)
+	$(HOST_CC) -o $@ $^ -lquadmath -lm
 $(BUILD)/tests/unit/test_sse_native: $(UNIT_OBJDIR)/tests/unit/test_sse_native.o $(FPU_NATIVE_OBJS)
 	$(HOST_CC) -o $@ $^ -lm
 
@@ -34,3 +34,7 @@ check-unit: unit-tests
 	@st=0; for t in $(UNIT_TESTS); do $$t || st=1; done; exit $$st
 
 .PHONY: unit-tests check-unit
+
+# Header dependencies of the native objects (a changed header, e.g. target/i386/cpu.h, rebuilds them).
+-include $(FPU_NATIVE_OBJS:.o=.d) $(addprefix $(UNIT_OBJDIR)/tests/unit/,test_mips_emit.d test_x87_native.d \
+    test_sse_native.d x87_trans_ref.d gen_approx_table.d) $(UNIT_OBJDIR)/host/mips/emit.d
