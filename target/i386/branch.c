@@ -178,9 +178,7 @@ bool x86_translate_ret(DisasContext *dc)
         mips_nop(b);
         if (!dc->cc_op_synced)
             mips_li(b, HREG_CC_OP, dc->cc_op);
-        mips_sw(b, t, HREG_ENV, offsetof(CPUX86State, eip));
-        mips_j(b, host_epilogue_addr());
-        mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+        gen_exit_nochain_reg(dc, t);
         mips_bind_label(b, hit);
         return true;
     }

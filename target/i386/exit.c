@@ -105,11 +105,27 @@ void gen_goto_reg(DisasContext *dc, int reg)
     mips_bind_label(b, miss);
     if (sync)
         mips_addiu(b, HREG_CC_OP, MIPS_ZERO, (int16_t)dc->cc_op);
-    mips_sw(b, reg, HREG_ENV, offsetof(CPUX86State, eip));
-    mips_j(b, host_epilogue_addr());
-    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    gen_exit_nochain_reg(dc, reg);
     _Static_assert(sizeof(struct jc_entry) == 32, "jump cache entries are indexed with a shift by 5");
     dc->tb_ended = true;
+}
+
+void gen_exit_nochain(DisasContext *dc)
+{
+    mips_j(dc->b, host_epilogue_addr());
+    mips_li(dc->b, MIPS_V0, HOST_EXIT_NOCHAIN);
+}
+
+void gen_exit_nochain_reg(DisasContext *dc, int reg)
+{
+    mips_sw(dc->b, reg, HREG_ENV, offsetof(CPUX86State, eip));
+    gen_exit_nochain(dc);
+}
+
+void gen_exit_nochain_pc(DisasContext *dc, uint32_t eip)
+{
+    mips_li32(dc->b, MIPS_AT, eip);
+    gen_exit_nochain_reg(dc, MIPS_AT);
 }
 
 /* The caller has synced HREG_CC_OP for the path that reaches this exit. */
@@ -122,8 +138,7 @@ static void emit_exception_exit(DisasContext *dc, int excp, uint32_t eip, uint32
     mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exception_next_eip));
     mips_li(b, MIPS_AT, excp);
     mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exception_index));
-    mips_j(b, host_epilogue_addr());
-    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    gen_exit_nochain(dc);
 }
 
 void gen_exception(DisasContext *dc, int excp, bool after)

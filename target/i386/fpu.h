@@ -328,8 +328,9 @@ void gen_fpu_exception_if(DisasContext *dc, int excp, int reg);
 bool gen_sse_inline(DisasContext *dc, int op, int nbytes, int16_t dst, int16_t src, int addr, bool aligned);
 void gen_pmovmskb(DisasContext *dc, int nbytes, int16_t src, int result);
 const cs_x86_op *dc_mem_operand(const DisasContext *dc);
-/* Moves size bytes between guest memory at addr and env->fpbuf (to_env: guest -> fpbuf). */
-void gen_fpbuf_copy(DisasContext *dc, int addr, int size, bool to_env);
+/* Moves size bytes between guest memory at addr and env->fpbuf (to_env: guest -> fpbuf); the
+ * instruction's operand is span bytes (fxsave writes 288 of its 512). */
+void gen_fpbuf_copy(DisasContext *dc, int addr, int size, int span, bool to_env);
 /* helper(env, dst, src, aux) with constant dst/aux and src a constant or (src_reg >= 0) a register;
  * its result in `result` unless -1. */
 void gen_sse_call(DisasContext *dc, sse_helper_fn fn, int result, uint32_t dst, int src_reg, uint32_t src,
@@ -358,7 +359,8 @@ void x86_fpu_restore_fsave(CPUX86State *env, const uint8_t src[108]);
 /* The 512-byte fxsave image; restore returns false if it holds an invalid MXCSR. */
 void x86_fpu_save_fxsave(CPUX86State *env, uint8_t dst[512]);
 bool x86_fpu_restore_fxsave(CPUX86State *env, const uint8_t src[512]);
-/* The state Linux gives a new program or a signal handler: fninit, MXCSR 0x1f80. */
+/* The state Linux gives a new program or a signal handler: fninit, every x87 and XMM register zero,
+ * MXCSR 0x1f80. */
 void x86_fpu_reset(CPUX86State *env);
 /* si_code of the SIGFPE for EXCP_MF/EXCP_XM, as Linux's fpu__exception_code computes it. */
 int x86_fpu_sigfpe_code(const CPUX86State *env, int excp);

@@ -159,6 +159,10 @@ void gen_st_off(DisasContext *dc, unsigned mop, int src, int addr, int16_t off);
 /* Copies n (even) bytes between guest memory at addr and env at env_off as one x86 access: precise
  * on a fault (nothing done) up to 16 bytes; aligned: addr is known n-aligned. */
 void gen_env_mem_copy(DisasContext *dc, int addr, int16_t env_off, int n, bool to_env, bool aligned);
+/* The same for the first n bytes of a span-byte FPU image (n <= span, both above 16): precise on a
+ * fault as on the reference CPU, which checks the first and the last byte of the span first (the
+ * last and then the first with last_first, as for fxsave/fxrstor). */
+void gen_env_mem_area(DisasContext *dc, int addr, int16_t env_off, int n, int span, bool to_env, bool last_first);
 /* Writes a 32/16/8-bit value into guest GPR gpr (byte_off 1 = AH..BH). */
 void gen_write_gpr(DisasContext *dc, int gpr, int byte_off, int size, int value);
 void gen_push(DisasContext *dc, int value, int size);
@@ -214,6 +218,11 @@ int x86_cond_of(unsigned cs_id);
 void gen_goto_eip(DisasContext *dc, uint32_t target);
 /* Jump to the guest eip held in reg (inline jump-cache lookup, else back to the exec loop). */
 void gen_goto_reg(DisasContext *dc, int reg);
+/* Return to the exec loop without chaining (it looks the next TB up): with env->eip as it is, set
+ * from reg, or set to the constant eip (through MIPS_AT). The caller has synced the flags. */
+void gen_exit_nochain(DisasContext *dc);
+void gen_exit_nochain_reg(DisasContext *dc, int reg);
+void gen_exit_nochain_pc(DisasContext *dc, uint32_t eip);
 /* Leaves translated code raising exception excp at the current instruction (eip = dc->pc), or
  * after it (eip = dc->next_pc) for traps such as int $0x80. */
 void gen_exception(DisasContext *dc, int excp, bool after);

@@ -337,8 +337,38 @@ static env_access_fn *env_access(int size, bool store)
 }
 
 /* The fxsave/fxrstor areas (hundreds of bytes): chunk by chunk, not precise on a fault. */
-static void gen_env_mem_stream(DisasContext *dc, int addr, int16_t env_off, int n, bool to_env)
+/*
+ * Probes both ends of a span-byte operand before any of it is moved, as the reference CPU does for
+ * the large FPU images: fnsave/frstor and fnstenv/fldenv check the first byte and then the last,
+ * fxsave/fxrstor (last_first) the last and then the first. So a fault reports the last byte of an
+ * image that reaches into a bad page (not that page's first byte), and a faulting store has
+ * written nothing. Loads probe by loading; stores by writing a byte back (user mode) or by a write
+ * probe of the softmmu (flat system-mode code; not-flat code is not probed).
+ */
+static void gen_probe_span(DisasContext *dc, int addr, int span, bool write, bool last_first)
 {
+    struct mips_buf *b = dc->b;
+    int t = dc_temp(dc);
+    const int16_t ends[2] = { last_first ? (int16_t)(span - 1) : 0, last_first ? 0 : (int16_t)(span - 1) };
+    for (int i = 0; i < 2; i++) {
+        if (!write) {
+            gen_ld_off(dc, MO_8, t, addr, ends[i]);
+        } else if (ldst_merged_access_ok()) {
+            gen_ld_off(dc, MO_8, t, addr, ends[i]);
+            gen_st_off(dc, MO_8, t, addr, ends[i]);
+        } else if (!dc->not_flat) {
+            int a = dc_temp(dc);
+            mips_addiu(b, a, addr, ends[i]);
+            gen_host_addr(dc, t, a);
+            dc_temp_free(dc, a);
+        }
+    }
+    dc_temp_free(dc, t);
+}
+
+void gen_env_mem_area(DisasContext *dc, int addr, int16_t env_off, int n, int span, bool to_env, bool last_first)
+{
+    gen_probe_span(dc, addr, span, !to_env, last_first);
     int t = dc_temp(dc);
     for (int off = 0; off < n;) {
         int size = n - off >= 8 ? 8 : n - off >= 4 ? 4 : 2;
@@ -377,7 +407,7 @@ void gen_env_mem_copy(DisasContext *dc, int addr, int16_t env_off, int n, bool t
     enum { MAX_CHUNKS = 3 };
     int off[MAX_CHUNKS], size[MAX_CHUNKS], t[MAX_CHUNKS], k = 0;
     if (n > 16) {
-        gen_env_mem_stream(dc, addr, env_off, n, to_env);
+        gen_env_mem_area(dc, addr, env_off, n, n, to_env, false);
         return;
     }
     for (int o = 0; o < n; k++) {

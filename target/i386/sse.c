@@ -284,7 +284,7 @@ bool x86_translate_sse(DisasContext *dc)
     }
     case SK_LDMXCSR:
     case SK_FXRSTOR:
-        gen_fpbuf_copy(dc, in.addr, op->kind == SK_LDMXCSR ? 4 : 512, true);
+        gen_fpbuf_copy(dc, in.addr, op->kind == SK_LDMXCSR ? 4 : 512, op->kind == SK_LDMXCSR ? 4 : 512, true);
         gen_sse_call(dc, op->helper, t, 0, -1, 0, 0);
         gen_fpu_exception_if(dc, EXCP_GP, t);
         break;
@@ -294,9 +294,10 @@ bool x86_translate_sse(DisasContext *dc)
         break;
     case SK_FXSAVE:
         /* Only bytes 0..287 are written: 288..415 (XMM8-15 in 64-bit mode) are left alone
-         * outside 64-bit mode by the reference CPU, and 416..511 are software's. */
+         * outside 64-bit mode by the reference CPU, and 416..511 are software's; all 512 are
+         * checked for access first. */
         gen_sse_call(dc, op->helper, -1, 0, -1, 0, 0);
-        gen_fpbuf_copy(dc, in.addr, 288, false);
+        gen_fpbuf_copy(dc, in.addr, 288, 512, false);
         break;
     case SK_FENCE:
         mips_sync(b);

@@ -49,10 +49,7 @@ static void gen_exit_to_loop_if(DisasContext *dc, int reg)
     mips_label cont = mips_new_label(b);
     flags_sync(dc);
     mips_beqz(b, reg, cont);
-    mips_li32(b, MIPS_AT, dc->next_pc);
-    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
-    mips_j(b, host_epilogue_addr());
-    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    gen_exit_nochain_pc(dc, dc->next_pc);
     mips_bind_label(b, cont);
 }
 
@@ -82,14 +79,11 @@ static void flags_from_env(DisasContext *dc)
  * helper stored. */
 static void gen_exit_to_loop(DisasContext *dc, bool eip_from_helper)
 {
-    struct mips_buf *b = dc->b;
     flags_sync(dc);
-    if (!eip_from_helper) {
-        mips_li32(b, MIPS_AT, dc->next_pc);
-        mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
-    }
-    mips_j(b, host_epilogue_addr());
-    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    if (eip_from_helper)
+        gen_exit_nochain(dc);
+    else
+        gen_exit_nochain_pc(dc, dc->next_pc);
     dc->tb_ended = true;
 }
 
@@ -187,10 +181,7 @@ bool sys_translate_sti(DisasContext *dc)
     mips_beqz(b, MIPS_AT, done);
     mips_li(b, MIPS_AT, 1);
     mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, exit_request));
-    mips_li32(b, MIPS_AT, dc->next_pc);
-    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
-    mips_j(b, host_epilogue_addr());
-    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    gen_exit_nochain_pc(dc, dc->next_pc);
     mips_bind_label(b, done);
     return true;
 }

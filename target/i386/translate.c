@@ -470,9 +470,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
 
     mips_bind_label(b, dc.exit_request_label);
     mips_ori(b, MIPS_AT, MIPS_AT, (uint16_t)tb->pc);      /* lui in the bnel's delay slot */
-    mips_sw(b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, eip));
-    mips_j(b, host_epilogue_addr());
-    mips_li(b, MIPS_V0, HOST_EXIT_NOCHAIN);
+    gen_exit_nochain_reg(&dc, MIPS_AT);
     xqm_assert(b->overflow || mips_labels_resolved(b));
 
     /* The code's extent, which followed jmps and calls may take below pc (see decode_tb); with a

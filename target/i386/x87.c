@@ -103,10 +103,15 @@ const cs_x86_op *dc_mem_operand(const DisasContext *dc)
     return NULL;
 }
 
-/* Moves `size` bytes between guest memory at addr and env->fpbuf (to_env: a load). */
-void gen_fpbuf_copy(DisasContext *dc, int addr, int size, bool to_env)
+/* Moves `size` bytes between guest memory at addr and env->fpbuf (to_env: a load), of an operand
+ * `span` bytes long. */
+void gen_fpbuf_copy(DisasContext *dc, int addr, int size, int span, bool to_env)
 {
-    gen_env_mem_copy(dc, addr, (int16_t)ENV_OFF(fpbuf), size, to_env, false);
+    /* The 512-byte image is fxsave/fxrstor's, which the CPU checks from its last byte. */
+    if (span > 16)
+        gen_env_mem_area(dc, addr, (int16_t)ENV_OFF(fpbuf), size, span, to_env, span == 512);
+    else
+        gen_env_mem_copy(dc, addr, (int16_t)ENV_OFF(fpbuf), size, to_env, false);
 }
 
 /* Calls fn(env, arg, arg2_reg) with a constant arg; result in `result` unless -1. */
@@ -201,12 +206,12 @@ bool x86_translate_x87(DisasContext *dc)
      * spill and a reload. */
     switch (op->kind) {
     case XK_LOAD:
-        gen_fpbuf_copy(dc, addr, size, true);
+        gen_fpbuf_copy(dc, addr, size, size, true);
         dc_temp_free(dc, addr);             /* a temporary or a guest register (a no-op then) */
         gen_fpu_call_fast_first(dc, op->helper, arg, -1);
         break;
     case XK_ENV_LOAD: {
-        gen_fpbuf_copy(dc, addr, size, true);
+        gen_fpbuf_copy(dc, addr, size, size, true);
         dc_temp_free(dc, addr);
         int a2 = dc_temp(dc);
         mips_li(b, a2, op16);
@@ -218,7 +223,7 @@ bool x86_translate_x87(DisasContext *dc)
         mips_li(b, a2, op16);
         gen_fpu_call(dc, op->helper, -1, 0, a2);
         dc_temp_free(dc, a2);
-        gen_fpbuf_copy(dc, addr, size, false);
+        gen_fpbuf_copy(dc, addr, size, size, false);
         break;
     }
     case XK_STORE: {
@@ -228,7 +233,7 @@ bool x86_translate_x87(DisasContext *dc)
         mips_bnez(b, t, skip);
         mips_nop(b);
         dc_temp_free(dc, t);
-        gen_fpbuf_copy(dc, addr, size, false);
+        gen_fpbuf_copy(dc, addr, size, size, false);
         if (op->flags & XKF_POP)
             gen_pop(dc);
         mips_bind_label(b, skip);

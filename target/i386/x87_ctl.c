@@ -60,6 +60,10 @@ static void set_fcw(CPUX86State *env, uint32_t v)
 void x86_fpu_reset(CPUX86State *env)
 {
     helper_x87_fninit(env, 0, 0);
+    /* The initial state is all zeros beyond what fninit sets: registers, MMX, XMM (Linux's init_fpstate
+     * for a signal handler; fninit alone keeps the register contents). */
+    memset(env->fpregs, 0, sizeof env->fpregs);
+    memset(env->xmm, 0, sizeof env->xmm);
     env->mxcsr = 0x1f80;
 }
 
