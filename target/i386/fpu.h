@@ -136,7 +136,6 @@ uint64_t x87_unary_ext(CPUX86State *env, int op);
 /* Fast paths (x87_fast.c): false when they do not apply (nothing was changed then). */
 bool x87_fast_arith(CPUX86State *env, int op, const fx80 *a, const fx80 *b, fx80 *out, bool *up);
 bool x87_fast_from_ieee(uint64_t bits, bool dbl, fx80 *out);
-bool x87_fast_to_ieee(CPUX86State *env, const fx80 *v, bool dbl, uint64_t *bits, bool *up);
 /* Transcendental instructions (softfloat_trans.c): op is an XU_ value. */
 void x87_transcendental(CPUX86State *env, int op);
 
@@ -161,6 +160,7 @@ uint64_t x87_fast_fld_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t x87_fast_load(CPUX86State *env, uint64_t fmt, uint64_t unused);
 uint64_t x87_fast_fxch(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t x87_fast_fst_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
+uint64_t x87_fast_store(CPUX86State *env, uint64_t fmt, uint64_t unused);
 uint64_t helper_x87_fcomi(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_fcmov(CPUX86State *env, uint64_t arg, uint64_t cond);
 uint64_t helper_x87_fxch(CPUX86State *env, uint64_t arg, uint64_t unused);

@@ -229,7 +229,7 @@ bool x86_translate_x87(DisasContext *dc)
     case XK_STORE: {
         mips_label skip = mips_new_label(b);
         int t = dc_temp(dc);
-        gen_fpu_call(dc, op->helper, t, arg, -1);
+        gen_fpu_call_fast_first(dc, op->helper, arg, t);
         mips_bnez(b, t, skip);
         mips_nop(b);
         dc_temp_free(dc, t);

@@ -173,7 +173,7 @@ bool x87_fast_from_ieee(uint64_t bits, bool dbl, fx80 *out)
 }
 
 /* A normal 80-bit value rounded to a normal float or double by RC (fst m32/m64). */
-bool x87_fast_to_ieee(CPUX86State *env, const fx80 *v, bool dbl, uint64_t *bits, bool *up)
+ALWAYS_INLINE bool to_ieee(CPUX86State *env, const fx80 *v, bool dbl, uint64_t *bits, bool *up)
 {
     if (!normal(v))
         return false;
@@ -205,6 +205,39 @@ bool x87_fast_to_ieee(CPUX86State *env, const fx80 *v, bool dbl, uint64_t *bits,
     }
     *up = inc;
     *bits = (uint64_t)sign << (dbl ? 63 : 31) | (uint64_t)e << fbits | (sig & ((1ull << fbits) - 1));
+    return true;
+}
+
+/*
+ * A normal 80-bit value of magnitude 1 or more rounded to a 16/32/64-bit integer by RC, or toward
+ * zero (fisttp), when the result fits (fist/fistp/fisttp m16/m32/m64). *up: the magnitude was
+ * rounded up (C1).
+ */
+ALWAYS_INLINE bool to_int(CPUX86State *env, const fx80 *v, int bits, bool chop, uint64_t *out, bool *up)
+{
+    int32_t e = (v->se & 0x7fff) - X80_BIAS;
+    if (!normal(v) || e < 0 || e >= bits)
+        return false;
+    bool sign = v->se >> 15, inc;
+    int shift = 63 - e, rc = chop ? SF_RZ : (env->fpuc >> 10) & 3;
+    uint64_t ip = v->sig >> shift;                 /* shift 0..63 */
+    uint64_t rem = shift ? v->sig & ((1ull << shift) - 1) : 0, half = shift ? 1ull << (shift - 1) : 0;
+    if (!rem)
+        inc = false;                                /* also shift 0, where half is 0 */
+    else if (rc == SF_RN)
+        inc = rem > half || (rem == half && (ip & 1));
+    else
+        inc = rc == (sign ? SF_RD : SF_RU);
+    ip += inc;
+    if (ip > (1ull << (bits - 1)) - !sign)
+        return false;
+    if (rem) {
+        env->fpus |= SF_PE;
+        if (!(env->fpuc & SF_PE))
+            env->fpus |= FSW_ES | FSW_B;
+    }
+    *up = inc;
+    *out = sign ? 0 - ip : ip;
     return true;
 }
 
@@ -363,13 +396,41 @@ uint64_t x87_fast_fst_sti(CPUX86State *env, uint64_t arg, uint64_t unused)
     return 0;
 }
 
+/* fst/fstp m32/m64 and fist/fistp/fisttp of normal values into fpbuf (the translated code stores
+ * fpbuf and pops). */
+uint64_t x87_fast_store(CPUX86State *env, uint64_t fmt, uint64_t unused)
+{
+    (void)unused;
+    unsigned p0 = env->fpstt & 7;
+    const fx80 *v = &env->fpregs[p0];
+    uint64_t bits;
+    bool up, ok;
+    if (env->fptag_empty[p0])
+        return X87_FAST_DECLINED;
+    if (fmt == XF_F64 || fmt == XF_F32)
+        ok = to_ieee(env, v, fmt == XF_F64, &bits, &up);
+    else if (fmt == XF_I16 || fmt == XF_I16T)
+        ok = to_int(env, v, 16, fmt == XF_I16T, &bits, &up);
+    else if (fmt == XF_I32 || fmt == XF_I32T)
+        ok = to_int(env, v, 32, fmt == XF_I32T, &bits, &up);
+    else if (fmt == XF_I64 || fmt == XF_I64T)
+        ok = to_int(env, v, 64, fmt == XF_I64T, &bits, &up);
+    else
+        ok = false;
+    if (!ok)
+        return X87_FAST_DECLINED;
+    env->fpbuf[0].q[0] = bits;
+    env->fpus = (uint16_t)((env->fpus & ~FSW_C1) | (up ? FSW_C1 : 0));
+    return 0;
+}
+
 fpu_helper_fn x87_fast_entry(fpu_helper_fn helper)
 {
     static const struct { fpu_helper_fn helper, fast; } entries[] = {
         { helper_x87_fld_sti, x87_fast_fld_sti }, { helper_x87_load, x87_fast_load },
         { helper_x87_fxch, x87_fast_fxch }, { helper_x87_fst_sti, x87_fast_fst_sti },
         { helper_x87_arith_reg, x87_fast_arith_reg }, { helper_x87_arith_mem, x87_fast_arith_mem },
-        { helper_x87_fcomi, x87_fast_fcomi },
+        { helper_x87_fcomi, x87_fast_fcomi }, { helper_x87_store, x87_fast_store },
     };
     for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
         if (entries[i].helper == helper)

@@ -190,23 +190,15 @@ uint64_t helper_x87_fld_sti(CPUX86State *env, uint64_t arg, uint64_t unused)
 /* --- stores --- */
 
 /*
- * fst/fstp/fist/fistp/fisttp/fbstp to memory: converts ST(0) into fpbuf. Returns 1 when nothing
+ * fst/fstp/fist/fistp/fisttp/fbstp to memory: converts ST(0) into fpbuf (translated code first
+ * tries x87_fast_store, which covers normal values that convert without a fault). Returns 1 when nothing
  * may be stored (and nothing popped): an unmasked exception (SDM vol. 1, 8.5.4: no result goes
  * to memory on unmasked overflow or underflow either).
  */
 uint64_t helper_x87_store(CPUX86State *env, uint64_t fmt, uint64_t unused)
 {
     (void)unused;
-    bool empty = st_empty(env, 0), up;
-    uint64_t bits;
-    if (!empty && (fmt == XF_F64 || fmt == XF_F32) && x87_fast_to_ieee(env, &ST(0), fmt == XF_F64, &bits, &up)) {
-        if (fmt == XF_F64)
-            env->fpbuf[0].q[0] = bits;
-        else
-            env->fpbuf[0].l[0] = (uint32_t)bits;
-        set_c1(env, up);
-        return 0;
-    }
+    bool empty = st_empty(env, 0);
     struct sf_env e = x87_sf_env(env);
     if (empty && !stack_fault(env, false))
         return 1;

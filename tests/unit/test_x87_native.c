@@ -181,13 +181,17 @@ static uint64_t run_xqm(CPUX86State *env, uint8_t opcode, uint8_t modrm, uint8_t
         if (!fast || fast(env, arg, 0) == X87_FAST_DECLINED)
             op->helper(env, arg, 0);
         break;
-    case XK_STORE:
-        if (!op->helper(env, arg, 0)) {
+    case XK_STORE: {
+        uint64_t r = fast ? fast(env, arg, 0) : X87_FAST_DECLINED;
+        if (r == X87_FAST_DECLINED)
+            r = op->helper(env, arg, 0);
+        if (!r) {
             memcpy(mem, env->fpbuf, op->size);
             if (op->flags & XKF_POP)
                 x87_pop(env);
         }
         break;
+    }
     case XK_CALL:
         if (!fast || fast(env, arg, 0) == X87_FAST_DECLINED)
             op->helper(env, arg, 0);
