@@ -21,6 +21,14 @@ ALWAYS_INLINE bool normal(const fx80 *v)
     return (uint16_t)((v->se & 0x7fff) - 1) < 0x7ffe && (v->sig >> 63);
 }
 
+/* PE, with the error summary when it is unmasked (the #MF comes at the next waiting instruction). */
+ALWAYS_INLINE void report_inexact(CPUX86State *env)
+{
+    env->fpus |= SF_PE;
+    if (!(env->fpuc & SF_PE))
+        env->fpus |= FSW_ES | FSW_B;
+}
+
 /* Rounds hi:lo (value hi.lo * 2^(e - bias - 63)) to prec bits by rc; false if out of range. */
 ALWAYS_INLINE bool round_pack(CPUX86State *env, bool sign, int32_t e, uint64_t hi, uint64_t lo, fx80 *out, bool *up)
 {
@@ -55,11 +63,8 @@ ALWAYS_INLINE bool round_pack(CPUX86State *env, bool sign, int32_t e, uint64_t h
     }
     if (e < 1 || e > X80_EMAX)
         return false;
-    if (inexact) {
-        env->fpus |= SF_PE;
-        if (!(env->fpuc & SF_PE))
-            env->fpus |= FSW_ES | FSW_B;
-    }
+    if (inexact)
+        report_inexact(env);
     *up = inc;
     out->sig = hi;
     out->se = (uint16_t)((sign ? 0x8000 : 0) | e);
@@ -198,11 +203,8 @@ ALWAYS_INLINE bool to_ieee(CPUX86State *env, const fx80 *v, bool dbl, uint64_t *
         if (e > (dbl ? 0x7fe : 0xfe))
             return false;
     }
-    if (rem) {
-        env->fpus |= SF_PE;
-        if (!(env->fpuc & SF_PE))
-            env->fpus |= FSW_ES | FSW_B;
-    }
+    if (rem)
+        report_inexact(env);
     *up = inc;
     *bits = (uint64_t)sign << (dbl ? 63 : 31) | (uint64_t)e << fbits | (sig & ((1ull << fbits) - 1));
     return true;
@@ -231,11 +233,8 @@ ALWAYS_INLINE bool to_int(CPUX86State *env, const fx80 *v, int bits, bool chop, 
     ip += inc;
     if (ip > (1ull << (bits - 1)) - !sign)
         return false;
-    if (rem) {
-        env->fpus |= SF_PE;
-        if (!(env->fpuc & SF_PE))
-            env->fpus |= FSW_ES | FSW_B;
-    }
+    if (rem)
+        report_inexact(env);
     *up = inc;
     *out = sign ? 0 - ip : ip;
     return true;
