@@ -29,7 +29,9 @@ int cpu_exec(CPUX86State *env)
             return EXCP_INTERRUPT;
         }
         int excp = EXCP_PF;
-        TranslationBlock *tb = tb_find(env, env->eip, mode_tb_flags(env), cc_generic, &excp);
+        uint32_t flags = mode_tb_flags(env) | ((env->eflags & EFLAGS_TF) ? X86_TBF_TF : 0u);
+        bool single_step = (flags & X86_TBF_TF) != 0;
+        TranslationBlock *tb = tb_find(env, env->eip, flags, cc_generic, &excp);
         cc_generic = false;
         if (!tb) {
             env->exception_index = (uint32_t)excp;
@@ -40,7 +42,7 @@ int cpu_exec(CPUX86State *env)
             flushes = tb_stats.flushes;
             last = NULL;
         }
-        if (last)
+        if (last && !single_step)
             tb_add_jump(last, last_exit, tb);
         if (xqm_log_enabled(LOG_EXEC))
             xqm_log("exec: tb %u at 0x%08x\n", tb->index, tb->pc);
@@ -55,7 +57,13 @@ int cpu_exec(CPUX86State *env)
             }
             if (env->exception_index != (uint32_t)-1)
                 return (int)env->exception_index;
-        } else {
+        }
+        if (single_step) {
+            /* The instruction completed: the single-step trap, with eip after it. */
+            env->exception_index = EXCP_DB;
+            return EXCP_DB;
+        }
+        if ((ret & ((1u << TB_EXIT_BITS) - 1)) != HOST_EXIT_NOCHAIN) {
             last = tb_at_index((uint32_t)(ret >> TB_EXIT_BITS));
             last_exit = (int)(ret & ((1u << TB_EXIT_BITS) - 1));
             /* A guard miss (a TB specialised for another incoming lazy op) continues in the

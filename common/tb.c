@@ -241,10 +241,11 @@ TranslationBlock *tb_find(CPUX86State *env, uint32_t pc, uint32_t flags, bool cc
     TranslationBlock *tb = hash_lookup(pc, cs_base, flags, cc_generic);
     if (!tb)
         tb = tb_gen_code(env, pc, cs_base, flags, cc_generic, excp);
-    /* Generic variants are reached only through a guard miss, never through the jump cache. The
+    /* Generic variants are reached only through a guard miss, never through the jump cache, and
+     * single-step TBs only through the exec loop (translate.h). The
      * entry is filled under tb_lock: another thread's invalidation of this TB (which resets the
      * entries pointing at it, under the lock) cannot slip in between and leave a stale one. */
-    if (tb && !cc_generic && !tb->invalid) {
+    if (tb && !cc_generic && !tb->invalid && !(flags & X86_TBF_TF)) {
         e->pc = pc;
         e->flags = flags;
         e->tb = tb;

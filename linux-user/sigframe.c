@@ -199,8 +199,8 @@ static void save_sigcontext(const CPUX86State *env, const struct sigqueue_entry 
     sc->cr2 = e->cr2;
 }
 
-/* The eflags bits sigreturn takes from the frame (the kernel's FIX_EFLAGS, minus TF and RF). */
-enum { SIGRETURN_EFLAGS = CC_ALL | EFLAGS_DF | EFLAGS_AC };
+/* The eflags bits sigreturn takes from the frame (the kernel's FIX_EFLAGS, minus RF). */
+enum { SIGRETURN_EFLAGS = CC_ALL | EFLAGS_TF | EFLAGS_DF | EFLAGS_AC };
 
 static void restore_sigcontext(CPUX86State *env, const struct guest_sigcontext *sc)
 {
@@ -273,7 +273,7 @@ static void enter_handler(CPUX86State *env, const struct guest_sigaction *act, u
     env->regs[R_EAX] = (uint32_t)sig;
     env->regs[R_EDX] = edx;
     env->regs[R_ECX] = ecx;
-    cpu_set_eflags(env, 0, EFLAGS_DF);
+    cpu_set_eflags(env, 0, EFLAGS_DF | EFLAGS_TF);        /* as the kernel's handle_signal */
     fpu_reset(env);
     cpu_load_user_segment(env, R_DS, USER_DS);
     cpu_load_user_segment(env, R_ES, USER_DS);

@@ -81,6 +81,14 @@ void gen_goto_reg(DisasContext *dc, int reg)
     bool sync = !dc->cc_op_synced;
     xqm_assert(!sync || dc->cc_op >= 0);
     dc->cc_op_synced = true;
+    if (dc->single_step) {
+        /* Back to the exec loop, which raises the single-step trap (translate.h). */
+        if (sync)
+            mips_addiu(b, HREG_CC_OP, MIPS_ZERO, (int16_t)dc->cc_op);
+        gen_exit_nochain_reg(dc, reg);
+        dc->tb_ended = true;
+        return;
+    }
     /* Probe the jump cache: entry = jc[eip & (JC_SIZE - 1)] (tb.c uses the same index). A hit
      * jumps to the entry's code pointer: eight instructions, seven when gp holds env->jc
      * (ldst_jc_in_gp). Only a miss needs the eip in env; when

@@ -17,12 +17,14 @@ uint64_t helper_read_eflags(CPUX86State *env)
     return cpu_get_eflags(env);
 }
 
-/* popf at CPL 3 with IOPL 0 may change the arithmetic flags, DF, AC and ID; IF and IOPL keep their
- * values silently (SDM vol. 2, POPF). TF is not taken either: xqm does not single-step guests. */
+/* popf at CPL 3 with IOPL 0 may change the arithmetic flags, TF, DF, AC and ID; IF and IOPL keep
+ * their values silently (SDM vol. 2, POPF). Returns 1 when it set TF: translated code then goes
+ * back to the exec loop, whose next TB single-steps. */
 uint64_t helper_popf(CPUX86State *env, uint64_t value, uint64_t mask)
 {
-    cpu_set_eflags(env, (uint32_t)value, (CC_ALL | EFLAGS_DF | EFLAGS_AC | EFLAGS_ID) & (uint32_t)mask);
-    return 0;
+    bool tf_before = (env->eflags & EFLAGS_TF) != 0;
+    cpu_set_eflags(env, (uint32_t)value, (CC_ALL | EFLAGS_TF | EFLAGS_DF | EFLAGS_AC | EFLAGS_ID) & (uint32_t)mask);
+    return !tf_before && (env->eflags & EFLAGS_TF);
 }
 
 uint64_t helper_cpuid(CPUX86State *env)

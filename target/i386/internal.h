@@ -43,6 +43,7 @@ typedef struct DisasContext {
     int cc_op;                  /* lazy op known at translation time, or CC_OP_DYNAMIC */
     bool cc_op_synced;          /* HREG_CC_OP already holds cc_op */
     bool tb_ended;              /* the instruction ended the TB (it emitted its exits) */
+    bool single_step;           /* EFLAGS.TF: a one-instruction TB that returns to the exec loop */
     int nexits;
     uint32_t temps_used;        /* host registers handed out by dc_temp */
     /* The current instruction's memory operand address, computed once for read-modify-write. */

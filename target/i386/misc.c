@@ -76,11 +76,17 @@ bool x86_translate_popf(DisasContext *dc)
     dc_stack_access(dc);
     gen_ld(dc, (word ? MO_16 : MO_32) | MO_ALIGNED, v, hreg_guest(R_ESP));
     mips_li(dc->b, mask, word ? 0xffff : -1);
-    gen_helper_call(dc, (void *)helper_popf, false, -1, v, mask, -1);
+    gen_helper_call(dc, (void *)helper_popf, false, v, v, mask, -1);
     gen_sp_add(dc, word ? 2 : 4);
     /* The helper rewrote the lazy state in env, which gen_helper_call reloaded. */
     dc->cc_op = CC_OP_DYNAMIC;
     dc->cc_op_synced = true;
+    /* TF just set: the next instruction runs in a single-step TB, so leave for the exec loop. */
+    mips_label cont = mips_new_label(dc->b);
+    mips_beqz(dc->b, v, cont);
+    mips_nop(dc->b);
+    gen_exit_nochain_pc(dc, dc->next_pc);
+    mips_bind_label(dc->b, cont);
     return true;
 }
 

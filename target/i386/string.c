@@ -145,6 +145,19 @@ static void gen_rep_bulk(DisasContext *dc, enum str_kind k, int log2, int step, 
     mips_bind_label(b, slow);
 }
 
+/*
+ * The delay slot of a rep loop's back edge: whether to leave before the next iteration, with eip
+ * at the instruction. Single-stepping leaves after every iteration: the single-step trap comes
+ * after each one (SDM vol. 3, 17.3.1.4), with eip still at the rep instruction.
+ */
+static void gen_rep_request(DisasContext *dc, int request)
+{
+    if (dc->single_step)
+        mips_ori(dc->b, request, MIPS_ZERO, 1);
+    else
+        mips_lw(dc->b, request, HREG_ENV, offsetof(CPUX86State, exit_request));
+}
+
 static bool gen_string(DisasContext *dc, enum str_kind k)
 {
     struct mips_buf *b = dc->b;
@@ -189,7 +202,8 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
         const cs_x86_op *src = dc_op(dc, 1);
         bool plain_source = k != STR_MOVS || src->type != X86_OP_MEM ||
                             (src->mem.segment != X86_REG_FS && src->mem.segment != X86_REG_GS);
-        if ((k == STR_MOVS || k == STR_STOS) && !dc->not_flat && plain_source && ldst_merged_access_ok())
+        if ((k == STR_MOVS || k == STR_STOS) && !dc->not_flat && plain_source && ldst_merged_access_ok() &&
+            !dc->single_step)
             gen_rep_bulk(dc, k, log2, step, request, top, done, x, y, res);
     }
     switch (k) {
@@ -243,11 +257,11 @@ static bool gen_string(DisasContext *dc, enum str_kind k)
                 mips_beqz(b, ext, top);
             else
                 mips_bnez(b, ext, top);
-            mips_lw(b, request, HREG_ENV, offsetof(CPUX86State, exit_request));
+            gen_rep_request(dc, request);
             mips_bind_label(b, out);
         } else {
             mips_bnez(b, count, top);
-            mips_lw(b, request, HREG_ENV, offsetof(CPUX86State, exit_request));
+            gen_rep_request(dc, request);
         }
     }
     if (compares) {

@@ -250,6 +250,9 @@ void sys_handle_exception(CPUX86State *env, int excp)
     case EXCP_SYSCALL:
         e = (struct x86_pending_excp){ 0x80, false, true, 0, env->eip };
         break;
+    case EXCP_DB:       /* the single-step trap (the exec loop raises it): DR6.BS */
+        sys->dr[6] |= 1u << 14;
+        break;
     default:
         if (excp < 0 || excp >= 32)
             xqm_fatal("internal: unexpected exit %d from translated code", excp);

@@ -184,8 +184,11 @@ uint64_t helper_sys_popf(CPUX86State *env, uint64_t value, uint64_t opsize, uint
         mask |= EFLAGS_IF;
     if (opsize == 2)
         mask &= 0xffff;
+    bool tf_before = (env->eflags & EFLAGS_TF) != 0;
     cpu_set_eflags(env, (uint32_t)value, mask);
-    return irq_now_deliverable(env) ? SYS_HELPER_EXIT : SYS_HELPER_OK;
+    /* TF just set: the next instruction must run in a single-step TB (translate.h). */
+    bool tf_on = !tf_before && (env->eflags & EFLAGS_TF);
+    return irq_now_deliverable(env) || tf_on ? SYS_HELPER_EXIT : SYS_HELPER_OK;
 }
 
 /* a = the control register's number, b = the value. */

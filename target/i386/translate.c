@@ -23,7 +23,7 @@
 static csh cs_handle, cs_handle16;
 static cs_insn *insns[TB_MAX_INSNS];
 /* The TB being decoded: 16-bit code (CS.D = 0) and the CS base its eips are offsets from. */
-static bool decoding_code16, decoding_not_flat;
+static bool decoding_code16, decoding_not_flat, decoding_single_step;
 static uint32_t decoding_cs_base;
 static csh cs_mips_handle;
 
@@ -278,6 +278,8 @@ static int decode_tb(CPUX86State *env, uint32_t pc, int *fault_exception, uint32
         }
         cur += insns[n]->size;
         n++;
+        if (decoding_single_step)
+            break;
         const cs_insn *last = insns[n - 1];
         if (x86_insn_lookup(last->id) == NULL)
             break;      /* it becomes a #UD exit: nothing after it can run */
@@ -371,6 +373,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
 
     decoding_code16 = (tb->flags & X86_TBF_CODE16) != 0;
     decoding_not_flat = (tb->flags & X86_TBF_NOT_FLAT) != 0;
+    decoding_single_step = (tb->flags & X86_TBF_TF) != 0;
     decoding_cs_base = tb->cs_base;
     uint32_t foreign;
     int n = decode_tb(env, tb->pc, fault_exception, &foreign);
@@ -385,6 +388,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
         .b = b, .tb = tb, .cc_op = CC_OP_DYNAMIC, .cc_op_synced = true,
         .code16 = decoding_code16, .not_flat = (tb->flags & X86_TBF_NOT_FLAT) != 0,
         .ss16 = (tb->flags & (X86_TBF_NOT_FLAT | X86_TBF_SS16)) == (X86_TBF_NOT_FLAT | X86_TBF_SS16),
+        .single_step = decoding_single_step,
     };
     /*
      * A TB that reads its predecessor's flags is specialised for the lazy op in force now (what
@@ -395,7 +399,7 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
      */
     tb->cc_in = CC_OP_IN_REG;
     size_t entry = b->len;
-    if ((live_in & CC_ALL) && !tb->cc_generic && env->cc_op < (CC_KIND_COUNT << 2)) {
+    if ((live_in & CC_ALL) && !tb->cc_generic && !dc.single_step && env->cc_op < (CC_KIND_COUNT << 2)) {
         mips_label miss = gen_cc_guard_exit(&dc);
         mips_li(b, MIPS_AT, env->cc_op);
         mips_bne(b, HREG_CC_OP, MIPS_AT, miss);
@@ -408,11 +412,16 @@ bool x86_translate_tb(CPUX86State *env, TranslationBlock *tb, struct mips_buf *b
     /* The exit-request check costs two instructions on the way in: bnel's delay slot runs only
      * when the branch is taken, so it holds the exit path's first instruction, not a nop. */
     dc.exit_request_label = mips_new_label(b);
-    x86_emit_exit_request_load(b);
-    xqm_assert(b->len - entry == TB_CHAINED_ENTRY_WORDS);
-    mips_bnel(b, MIPS_AT, MIPS_ZERO, dc.exit_request_label);
-    mips_lui(b, MIPS_AT, (uint16_t)(tb->pc >> 16));
-    xqm_assert(b->len - entry == TB_UNCHECKED_ENTRY_WORDS);
+    if (!dc.single_step) {
+        /* A single-step TB is entered only by the exec loop, which has just checked. */
+        x86_emit_exit_request_load(b);
+        xqm_assert(b->len - entry == TB_CHAINED_ENTRY_WORDS);
+        mips_bnel(b, MIPS_AT, MIPS_ZERO, dc.exit_request_label);
+        mips_lui(b, MIPS_AT, (uint16_t)(tb->pc >> 16));
+        xqm_assert(b->len - entry == TB_UNCHECKED_ENTRY_WORDS);
+    } else {
+        mips_lui(b, MIPS_AT, (uint16_t)(tb->pc >> 16));  /* keeps the unreachable request exit whole */
+    }
 
     int i;
     for (i = 0; i < n && !dc.tb_ended; i++) {
