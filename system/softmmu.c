@@ -663,6 +663,8 @@ uint32_t mode_tb_flags(const CPUX86State *cenv)
         flags |= SYS_TBF_EM;
     if (sys->cr0 & CR0_MP)
         flags |= SYS_TBF_MP;
+    if (!(sys->cr4 & CR4_OSFXSR))
+        flags |= SYS_TBF_NOSSE;
     flags |= sys->seg_tb_flags;
     /* The code's linear address; the TB key holds the CS base itself too (tb.c). */
     uint32_t pc = env->segs[R_CS].base + env->eip;

@@ -213,6 +213,7 @@ enum {
     SYS_TBF_TS = 1 << 3,        /* CR0.TS: x87/MMX/SSE instructions raise #NM (lazy FPU switching) */
     SYS_TBF_EM = 1 << 4,        /* CR0.EM: x87 instructions raise #NM, MMX/SSE ones #UD */
     SYS_TBF_MP = 1 << 5,        /* CR0.MP: wait raises #NM too when TS is set */
+    SYS_TBF_NOSSE = 1 << 10,    /* CR4.OSFXSR clear: SSE/SSE2 instructions raise #UD */
     SYS_TBF_NO_PHYS = 1 << 11,  /* eip's page is not mapped: the translation faults */
     SYS_TBF_PHYS_SHIFT = 12,
 };

@@ -152,7 +152,8 @@ bool sys_write_cr(CPUX86State *env, int n, uint32_t value)
             return false;
         uint32_t changed = sys->cr4 ^ value;
         sys->cr4 = value;
-        if (changed & (CR4_PSE | CR4_PAE | CR4_PGE))
+        /* OSFXSR is part of the TB key: a change empties the jump caches too (see CR0). */
+        if (changed & (CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR))
             sys_tlb_flush(env);
         return true;
     }

@@ -253,6 +253,10 @@ void sys_handle_exception(CPUX86State *env, int excp)
     case EXCP_DB:       /* the single-step trap (the exec loop raises it): DR6.BS */
         sys->dr[6] |= 1u << 14;
         break;
+    case EXCP_XM:       /* without CR4.OSXMMEXCPT an unmasked SIMD exception is #UD (SDM vol. 3, 13.1.4) */
+        if (!(sys->cr4 & CR4_OSXMMEXCPT))
+            e.vector = EXCP_UD;
+        break;
     default:
         if (excp < 0 || excp >= 32)
             xqm_fatal("internal: unexpected exit %d from translated code", excp);

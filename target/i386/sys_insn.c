@@ -521,10 +521,25 @@ bool sys_translate_desc_query(DisasContext *dc)
     return true;
 }
 
+/* SSE state: an XMM register operand, or MXCSR (the SSE additions to MMX that use only MMX
+ * registers, prefetch, the fences, movnti, clflush, fxsave and fxrstor are not). */
+static bool uses_sse_state(const DisasContext *dc)
+{
+    if (dc->insn->id == X86_INS_LDMXCSR || dc->insn->id == X86_INS_STMXCSR)
+        return true;
+    for (int i = 0; i < dc->x86->op_count; i++) {
+        const cs_x86_op *o = &dc->x86->operands[i];
+        if (o->type == X86_OP_REG && o->reg >= X86_REG_XMM0 && o->reg <= X86_REG_XMM7)
+            return true;
+    }
+    return false;
+}
+
 /*
  * The x87, MMX and SSE instructions under CR0.EM and CR0.TS (SDM vol. 3, 2.5 and table 12-2): with
  * EM, x87 instructions raise #NM and MMX/SSE ones #UD; with TS, all raise #NM (wait only if MP is
- * set too), which lets a kernel switch FPU state lazily. Otherwise the FPU translator runs.
+ * set too), which lets a kernel switch FPU state lazily. Without CR4.OSFXSR, instructions on SSE
+ * state are #UD (SDM vol. 3, 13.1.3), before any #NM. Otherwise the FPU translator runs.
  */
 bool sys_translate_fpu_guard(DisasContext *dc)
 {
@@ -534,6 +549,10 @@ bool sys_translate_fpu_guard(DisasContext *dc)
     bool x87 = is_wait || dc->insn->mnemonic[0] == 'f';
     if ((f & SYS_TBF_EM) && !is_wait) {
         gen_exception(dc, x87 ? EXCP_NM : EXCP_UD, false);
+        return true;
+    }
+    if ((f & SYS_TBF_NOSSE) && !x87 && uses_sse_state(dc)) {
+        gen_exception(dc, EXCP_UD, false);
         return true;
     }
     if ((f & SYS_TBF_TS) && (!is_wait || (f & SYS_TBF_MP))) {
