@@ -8,24 +8,22 @@
 #include "host/mips/mips.h"
 
 /*
- * TB flag bits the translator itself reads (a mode's mode_tb_flags sets them; user mode never
- * does; the exec loop adds TF). Flat 32-bit code has none of them and is translated exactly as if
- * they did not exist.
+ * TB flag bits the translator itself reads (a mode's mode_tb_flags sets the first three, user
+ * mode never; the exec loop adds TF). Flat 32-bit code has none of them and is translated exactly
+ * as if they did not exist.
  *   CODE16:   CS.D = 0: default operand and address size 16 (capstone's 16-bit mode).
  *   NOT_FLAT: some of CS/DS/ES/SS has a nonzero base or a limit below 4 GiB, or the CPU is in
  *             real mode: every memory access adds its segment's base (env->segs[].base) to the
  *             offset after a limit check, and no access may assume base 0.
  *   SS16:     with NOT_FLAT, SS.B = 0: the stack pointer is SP (16 bits) and wraps at 64 KiB.
- * Bits 6..8, clear of the mode's own bits.
+ *   TF:       EFLAGS.TF is set: single-stepping (SDM vol. 3, 17.3.1.4). The TB is one instruction
+ *             (a rep string instruction one iteration), has no cc guard, exit-request check or
+ *             jump-cache probe, and always returns to the exec loop, which never chains into it
+ *             nor puts it in the jump cache; when the instruction completed without an exception,
+ *             the exec loop raises the single-step trap, #DB with eip after it.
+ * Bits 6..9, clear of the modes' own bits.
  */
 enum { X86_TBF_CODE16 = 1 << 6, X86_TBF_NOT_FLAT = 1 << 7, X86_TBF_SS16 = 1 << 8, X86_TBF_TF = 1 << 9 };
-/*
- *   TF:       EFLAGS.TF is set: single-stepping (SDM vol. 3, 17.3.1.4). The TB is one instruction
- *             (a rep string one iteration), has no cc guard, exit-request check or jump-cache
- *             probe, and always returns to the exec loop, which is never chained into it nor puts
- *             it in the jump cache; when the instruction completed without an exception the exec
- *             loop raises the single-step trap, #DB with eip after it.
- */
 
 /* Creates the decoder; called once from tb_init. */
 void x86_translate_init(void);
