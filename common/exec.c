@@ -58,6 +58,13 @@ int cpu_exec(CPUX86State *env)
             if (env->exception_index != (uint32_t)-1)
                 return (int)env->exception_index;
         }
+        if (single_step && env->step_inhibit) {
+            /* mov ss/pop ss hold debug exceptions back until the next instruction has run too
+             * (SDM vol. 3, 6.8.3): that one runs as a single-step TB and traps for both. */
+            env->step_inhibit = 0;
+            last = NULL;
+            continue;
+        }
         if (single_step) {
             /* The instruction completed: the single-step trap, with eip after it. */
             env->exception_index = EXCP_DB;

@@ -105,6 +105,7 @@ typedef struct CPUX86State {
     struct jc_entry *jc;        /* JC_SIZE entries */
     struct x86_segment segs[R_NSEG];
     uint32_t helper_out;        /* a second result of some helpers (rcl/rcr: the new eflags) */
+    uint32_t step_inhibit;      /* single-stepping: an SS load just ran, the trap waits one more instruction */
     uint64_t spill[32];         /* translator temporaries saved around helper calls, by host reg */
     uint8_t parity[256];        /* parity[b] = CC_P if b has an even number of set bits */
 

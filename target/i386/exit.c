@@ -118,6 +118,14 @@ void gen_goto_reg(DisasContext *dc, int reg)
     dc->tb_ended = true;
 }
 
+void gen_ss_loaded(DisasContext *dc)
+{
+    if (!dc->single_step)
+        return;
+    mips_li(dc->b, MIPS_AT, 1);
+    mips_sw(dc->b, MIPS_AT, HREG_ENV, offsetof(CPUX86State, step_inhibit));
+}
+
 void gen_exit_nochain(DisasContext *dc)
 {
     mips_j(dc->b, host_epilogue_addr());

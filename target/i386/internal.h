@@ -222,6 +222,8 @@ void gen_goto_reg(DisasContext *dc, int reg);
 /* Return to the exec loop without chaining (it looks the next TB up): with env->eip as it is, set
  * from reg, or set to the constant eip (through MIPS_AT). The caller has synced the flags. */
 void gen_exit_nochain(DisasContext *dc);
+/* After a successful load of SS: when single-stepping, the trap waits for the next instruction. */
+void gen_ss_loaded(DisasContext *dc);
 void gen_exit_nochain_reg(DisasContext *dc, int reg);
 void gen_exit_nochain_pc(DisasContext *dc, uint32_t eip);
 /* Leaves translated code raising exception excp at the current instruction (eip = dc->pc), or

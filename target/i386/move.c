@@ -259,5 +259,7 @@ bool x86_translate_mov_seg(DisasContext *dc)
     mips_nop(b);
     if (id == X86_INS_POP)
         mips_addiu(b, hreg_guest(R_ESP), hreg_guest(R_ESP), 4);
+    if (seg == R_SS)
+        gen_ss_loaded(dc);
     return true;
 }

@@ -273,6 +273,8 @@ static bool gen_load_sreg(DisasContext *dc, int seg, int value, int sp_delta)
     mips_nop(b);
     if (sp_delta)
         gen_sp_add(dc, sp_delta);
+    if (seg == R_SS)
+        gen_ss_loaded(dc);
     gen_exit_to_loop_if(dc, r);
     return true;
 }

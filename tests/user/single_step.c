@@ -2,7 +2,8 @@
  * (si_code TRAP_TRACE, si_addr and eip the next instruction), the first after the instruction
  * following the popf; after every iteration of a rep string instruction (eip still at it); none
  * after int $0x80 (the kernel clears TF for the syscall) and none for an instruction that faults;
- * one after the popf that clears TF. The handler runs with TF clear, pushf inside the traced code
+ * one after the popf that clears TF; none right after mov ss/pop ss, which hold the trap back
+ * until the next instruction has run. The handler runs with TF clear, pushf inside the traced code
  * sees it set, and sigreturn restores it. Offsets are printed from a label at the start of each
  * traced sequence. */
 #define _GNU_SOURCE
@@ -58,7 +59,7 @@ static void report(const char *name, const char *base)
 
 #define SET_TF "pushf\n\torl $0x100, (%%esp)\n\tpopf\n"
 
-extern char straight[], branches[], loop[], reps[], syscall_at[], popf_off[], pushf_at[], fault_at[], sse_at[];
+extern char straight[], branches[], loop[], reps[], syscall_at[], popf_off[], pushf_at[], fault_at[], sse_at[], ss_at[];
 static char src[16] = "abcdefghijklmno", dst[16];
 
 int main(void)
@@ -125,5 +126,11 @@ int main(void)
                      "lock incl (%0)\n\tnop\n\tnop"
                      : : "r"(out), "r"(a) : "memory", "cc");   /* xmm0: not in use in this non-SSE build */
     report("sse, lock", sse_at);
+
+    limit = 8;
+    __asm__ volatile(SET_TF ".globl ss_at\nss_at:\n\tnop\n\tmov %%ss, %%ax\n\tmov %%ax, %%ss\n\tnop\n\t"
+                     "push %%ss\n\tpop %%ss\n\tnop\n\tnop\n\tnop\n\tnop\n\tnop"
+                     : : : "eax", "memory", "cc");
+    report("mov/pop ss", ss_at);
     return 0;
 }
