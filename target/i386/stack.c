@@ -44,15 +44,53 @@ bool x86_translate_popa(DisasContext *dc)
     return true;
 }
 
+/*
+ * enter with a 16-bit operand size (66 C8: BP and the copied frame pointers are words) or a
+ * 16-bit stack (SP, wrapping at 64 KiB): push the frame pointer, walk level - 1 frame pointers
+ * down from it, push the new frame pointer, then BP/EBP = that frame and SP/ESP -= size
+ * (SDM vol. 2, ENTER). Every push is complete before esp moves, so a fault leaves the guest state
+ * of a partly built frame as the pushes so far left it.
+ */
+static bool gen_enter_general(DisasContext *dc, uint32_t size, int level)
+{
+    struct mips_buf *b = dc->b;
+    int n = dc_op16(dc) ? 2 : 4;
+    int esp = hreg_guest(R_ESP), ebp = hreg_guest(R_EBP);
+    int frame = dc_temp(dc), t = dc_temp(dc), a = dc_temp(dc);
+    gen_push(dc, ebp, n);
+    mips_move(b, frame, esp);
+    if (dc->ss16)
+        mips_andi(b, frame, frame, 0xffff);
+    for (int i = 1; i < level; i++) {
+        mips_addiu(b, a, ebp, (int16_t)(-n * i));
+        if (dc->ss16)
+            mips_andi(b, a, a, 0xffff);
+        dc_stack_access(dc);
+        gen_ld(dc, n == 2 ? MO_16 : MO_32, t, a);
+        gen_push(dc, t, n);
+    }
+    if (level > 0)
+        gen_push(dc, frame, n);
+    if (n == 2)
+        gen_write_gpr(dc, R_EBP, 0, 2, frame);
+    else
+        mips_move(b, ebp, frame);
+    if (size)
+        gen_sp_add(dc, -(int32_t)size);
+    return true;
+}
+
 /* enter size, level (SDM vol. 2, ENTER): the level is taken modulo 32 and unrolled here. */
 bool x86_translate_enter(DisasContext *dc)
 {
     struct mips_buf *b = dc->b;
-    if (dc_op16(dc) || dc->ss16 || dc->x86->op_count != 2)
+    if (dc->x86->op_count != 2)
         return false;
-    dc_stack_access(dc);
     uint32_t size = (uint32_t)dc_op(dc, 0)->imm & 0xffff;
     int level = (int)(dc_op(dc, 1)->imm & 31);
+    if (dc_op16(dc) || dc->ss16)
+        return gen_enter_general(dc, size, level);
+    dc_stack_access(dc);
     int esp = hreg_guest(R_ESP), ebp = hreg_guest(R_EBP);
     int t = dc_temp(dc);
     gen_st_off(dc, MO_32 | MO_ALIGNED, ebp, esp, -4);

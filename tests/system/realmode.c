@@ -7,7 +7,7 @@
  * overlapping segments, 16-bit address wrap-around, int n through an IVT entry it installs (the
  * frame it pushed, IF cleared, flags restored by iret), the PIT's IRQ 0 through the IVT with
  * sti/hlt, pushf/popf, far call/retf to two CS:IP pairs with the same IP and different CS bases,
- * rep movsw with 16-bit SI/DI/CX, and 32-bit operands through 0x66. It returns to protected mode
+ * rep movsw with 16-bit SI/DI/CX, 32-bit operands through 0x66, and enter on the 16-bit stack. It returns to protected mode
  * with a 16-bit lgdt, CR0.PE and a far jump to a 32-bit code segment.
  */
 #include "lib/test.h"
@@ -25,6 +25,7 @@ enum {
     R_ECX = 0x1c, R_ARITH = 0x20, R_POPBX = 0x24, R_POPCX = 0x26, R_INT_FRAME = 0x28, R_INT_FLAGS = 0x2a,
     R_INT_CF = 0x2c, R_SRC = 0x30, R_DST = 0x40, R_DONE = 0x50, R_PUSH_ESP = 0x54, R_PUSHED = 0x58,
     R_POP_ESP = 0x5c, R_GP_IP = 0x60, R_GP_CNT = 0x62, R_SS_IP = 0x64, R_SS_CNT = 0x66,
+    R_ENTER_ESP = 0x68, R_ENTER_EBP = 0x6c, R_ENTER_W0 = 0x70, R_ENTER_W1 = 0x72,
 };
 
 __asm__(
@@ -128,6 +129,18 @@ __asm__(
     "  mov %ax, 0xe58\n"
     "  pop %bx\n"
     "  mov %esp, 0xe5c\n"
+    /* enter 4,1 with a 16-bit stack: the second push wraps SP, only BP changes. */
+    "  mov %ebp, %esi\n"
+    "  mov $0x12340002, %esp\n"
+    "  mov $0xabcd5678, %ebp\n"
+    "  enter $4, $1\n"
+    "  mov %esp, 0xe68\n"
+    "  mov %ebp, 0xe6c\n"
+    "  mov %ss:0x0000, %ax\n"
+    "  mov %ax, 0xe70\n"
+    "  mov %ss:0xfffe, %ax\n"
+    "  mov %ax, 0xe72\n"
+    "  mov %esi, %ebp\n"
     "  mov %edi, %esp\n"
     /* A word at offset 0xffff is beyond the 64 KiB limit: #GP for DS, #SS for SS-relative
      * addresses, through IVT vectors 13 and 12 with the IP of the faulting instruction. */
@@ -290,6 +303,10 @@ int test_main(uint32_t magic, uint32_t mbi)
     check(res32(R_PUSH_ESP) == 0x1234fffe && res16(R_PUSHED) == 0x7777 && res32(R_POP_ESP) == 0x12340000,
           "a 16-bit stack wraps SP and keeps the top of ESP (%x %x %x)", res32(R_PUSH_ESP), res16(R_PUSHED),
           res32(R_POP_ESP));
+    check(res32(R_ENTER_ESP) == 0x1234fffa && res32(R_ENTER_EBP) == 0xabcd0000 && res16(R_ENTER_W0) == 0x5678 &&
+              res16(R_ENTER_W1) == 0,
+          "enter 4,1 on a 16-bit stack (%x %x %x %x)", res32(R_ENTER_ESP), res32(R_ENTER_EBP), res16(R_ENTER_W0),
+          res16(R_ENTER_W1));
     check(res16(R_GP_CNT) == 1 && res16(R_GP_IP) == (uint16_t)(gp_insn - rm_start),
           "a DS word at 0xffff: #GP through the IVT at its IP (%u, %x)", res16(R_GP_CNT), res16(R_GP_IP));
     check(res16(R_SS_CNT) == 1 && res16(R_SS_IP) == (uint16_t)(ss_insn - rm_start),

@@ -3,7 +3,8 @@
  * code segment: a data segment at DATA_BASE with a 4 KiB limit, used from 32-bit code (ES) and from
  * 16-bit code (DS) running in a code segment at CODE_BASE; accesses beyond the limit raise #GP(0)
  * at the faulting instruction, whose eip (an offset in the 16-bit segment) and CS the handler
- * checks; an expand-down segment faults below its limit instead.
+ * checks; an expand-down segment faults below its limit instead. enter in 16-bit code pushes BP
+ * and a word-sized frame pointer on the 32-bit stack and sets only BP.
  */
 #include "lib/test.h"
 
@@ -14,7 +15,7 @@ void enter16(void);
 uint32_t s16_saved_esp;
 
 /* Results written by the 16-bit code, at DATA_BASE + 0x800 (inside the limit). */
-enum { R_READ = 0x800, R_CALL = 0x802, R_BYTE = 0x804, R_DONE = 0x806 };
+enum { R_READ = 0x800, R_CALL = 0x802, R_BYTE = 0x804, R_DONE = 0x806, R_ENTER_BP = 0x808, R_ENTER_SP = 0x80a };
 
 __asm__(
     ".pushsection .text.s16, \"ax\"\n"
@@ -25,6 +26,16 @@ __asm__(
     "  mov %ax, %ds\n"
     "  mov 0x100, %ax\n"                /* DATA_BASE + 0x100 */
     "  mov %ax, 0x800\n"
+    "  mov %esp, %ecx\n"
+    "  enter $6, $1\n"                  /* 16-bit operand size: BP and the frame pointer are words */
+    "  mov %esp, %edx\n"
+    "  mov %ecx, %esp\n"
+    "  mov %cx, %ax\n"
+    "  sub $2, %ax\n"
+    "  sub %bp, %ax\n"                  /* BP = the low half of ESP after the first push: 0 */
+    "  mov %ax, 0x808\n"
+    "  sub %edx, %ecx\n"                /* 2 + 2 + 6 bytes */
+    "  mov %cx, 0x80a\n"
     "  call s16_sub\n"                  /* 16-bit return address on the 32-bit kernel stack */
     "  mov %bx, 0x802\n"
     "s16_fault:\n"
@@ -132,6 +143,9 @@ int test_main(uint32_t magic, uint32_t mbi)
     trap_handlers[13] = 0;
     check(*(volatile uint16_t *)(DATA_BASE + R_READ) == 0x1234, "16-bit code reads DS-based data");
     check(*(volatile uint16_t *)(DATA_BASE + R_CALL) == 0x1616, "16-bit near call and ret");
+    check(*(volatile uint16_t *)(DATA_BASE + R_ENTER_BP) == 0, "16-bit enter sets BP to the frame");
+    check(*(volatile uint16_t *)(DATA_BASE + R_ENTER_SP) == 10, "16-bit enter 6,1 moves ESP by 10 (%u)",
+          *(volatile uint16_t *)(DATA_BASE + R_ENTER_SP));
     check(gp.count == 1 && gp.vector == 13 && gp.error == 0, "16-bit word beyond the limit: #GP(0) (%u %u %x)",
           gp.count, gp.vector, gp.error);
     check(gp.cs == SEL_CODE16 && gp.eip == (uint32_t)(s16_fault - s16_start),
