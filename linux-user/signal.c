@@ -611,6 +611,10 @@ void signal_raise_exception(CPUX86State *env, int excp)
     case EXCP_BP:
         sig = G_SIGTRAP;
         break;
+    case EXCP_ICEBP:            /* int1: what the kernel's debug handler sends for it */
+        e->trapno = EXCP_DB;
+        sig = G_SIGTRAP, code = 1 /* TRAP_BRKPT */, addr = env->eip;
+        break;
     case EXCP_UD:
         sig = G_SIGILL, code = 2 /* ILL_ILLOPN */, addr = env->eip;
         break;
@@ -634,7 +638,9 @@ void signal_raise_exception(CPUX86State *env, int excp)
         sig = G_SIGSEGV, e->trapno = EXCP_GP;
         break;
     case EXCP_GP:
+        /* A helper that refused a selector left its error code; every other #GP has 0. */
         sig = G_SIGSEGV, e->err = env->error_code;
+        env->error_code = 0;
         break;
     default:                    /* #OF, #BR, #NM...: what Linux sends for the rest */
         sig = G_SIGSEGV;

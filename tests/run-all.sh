@@ -334,10 +334,10 @@ cc_progs=()
 if [ "$CROSSCHECK" != 0 ]; then
     cc_opts=(O0 O2)
     [ "$CROSSCHECK" = O2 ] && cc_opts=(O2)
-    needs_nx=$(sed -n 's/^NEEDS_NX="\(.*\)"$/\1/p' tests/system/crosscheck.sh)
+    host_only=$(sed -n 's/^HOST_ONLY="\(.*\)"$/\1/p' tests/system/crosscheck.sh)
     for src in tests/user/*.c; do
         [ -e "$src" ] || continue
-        case " $needs_nx " in *" $(basename "$src" .c) "*) continue ;; esac
+        case " $host_only " in *" $(basename "$src" .c) "*) continue ;; esac
         for opt in "${cc_opts[@]}"; do
             base=$(basename "$src" .c).$opt
             selected "crosscheck/$base" || continue

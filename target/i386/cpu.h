@@ -137,6 +137,7 @@ enum {
     EXCP_INTERRUPT = 0x101,     /* exit_request was seen */
     EXCP_HLT = 0x102,
     EXCP_UNSUPPORTED = 0x103,   /* core-internal: #UD for an instruction xqm cannot translate */
+    EXCP_ICEBP = 0x104,         /* int1 (F1): #DB raised by the instruction itself */
 };
 
 void cpu_x86_init(CPUX86State *env);

@@ -27,6 +27,13 @@ uint64_t helper_popf(CPUX86State *env, uint64_t value, uint64_t mask)
     return !tf_before && (env->eflags & EFLAGS_TF);
 }
 
+uint64_t helper_arpl(CPUX86State *env, uint64_t dst, uint64_t src)
+{
+    bool raise = (dst & 3) < (src & 3);
+    cpu_set_eflags(env, raise ? CC_Z : 0, CC_Z);
+    return raise ? (dst & ~3u) | (src & 3) : dst;
+}
+
 uint64_t helper_cpuid(CPUX86State *env)
 {
     uint32_t out[4];
@@ -50,8 +57,12 @@ uint64_t helper_rdtsc(CPUX86State *env)
     return 0;
 }
 
-/* mov/pop to a segment register: the mode knows the descriptor tables. Returns 1, or 0 for #GP. */
+/* mov/pop to a segment register: the mode knows the descriptor tables. Returns 1, or 0 for #GP
+ * with the error code Linux reports, the selector without its RPL. */
 uint64_t helper_load_seg(CPUX86State *env, uint64_t seg, uint64_t selector)
 {
-    return mode_load_segment(env, (int)seg, (uint32_t)selector);
+    if (mode_load_segment(env, (int)seg, (uint32_t)selector))
+        return 1;
+    env->error_code = (uint32_t)selector & 0xfffc;
+    return 0;
 }

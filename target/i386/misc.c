@@ -107,6 +107,23 @@ bool x86_translate_int(DisasContext *dc)
 /* int3 is a trap: the reported eip is the next instruction (SDM vol. 3, 6.5). */
 bool x86_translate_int3(DisasContext *dc) { gen_exception(dc, EXCP_BP, true); return true; }
 bool x86_translate_ud2(DisasContext *dc) { gen_exception(dc, EXCP_UD, false); return true; }
+/* int1 (icebp): #DB with eip at the instruction, as Linux reports it to a user program (the mode
+ * turns it into a trap where the architecture says so, system mode). */
+bool x86_translate_int1(DisasContext *dc) { gen_exception(dc, EXCP_ICEBP, false); return true; }
+
+/* arpl r/m16, r16: raise the destination selector's RPL to the source's, ZF telling whether it
+ * changed; no other flag changes (SDM vol. 2, ARPL). */
+bool x86_translate_arpl(DisasContext *dc)
+{
+    if (dc_op_size(dc, 0) != 2 || dc_op_size(dc, 1) != 2)
+        return false;
+    int d = gen_load_op(dc, 0, 0), s = gen_load_op(dc, 1, 0), r = dc_temp(dc);
+    gen_helper_call(dc, (void *)helper_arpl, false, r, d, s, -1);
+    dc->cc_op = CC_OP_DYNAMIC;      /* the helper set ZF in env, which gen_helper_call reloaded */
+    dc->cc_op_synced = true;
+    gen_store_op(dc, 0, r);
+    return true;
+}
 bool x86_translate_hlt(DisasContext *dc) { gen_exception(dc, EXCP_GP, false); return true; }
 
 bool x86_translate_cpuid(DisasContext *dc)
@@ -176,6 +193,31 @@ bool x86_translate_bound(DisasContext *dc)
     mips_slt(b, MIPS_AT, hi, r);
     mips_bnez(b, MIPS_AT, br);
     mips_nop(b);
+    return true;
+}
+
+/*
+ * smsw, sgdt, sidt, sldt, str at CPL 3 (user mode): on a CPU with UMIP, Linux emulates them with
+ * fixed values (arch/x86/kernel/umip.c, as the reference machine shows): CR0 0x80050033 (PE, MP,
+ * ET, NE, WP, AM, PG), descriptor tables with limit 0 at 0xfffe0000 (GDT) and 0xffff0000 (IDT),
+ * no LDT, TR = 0x40. The high store of sgdt/sidt goes first, so a fault writes nothing.
+ */
+bool x86_translate_umip(DisasContext *dc)
+{
+    struct mips_buf *b = dc->b;
+    unsigned id = dc->insn->id;
+    int t = dc_temp(dc);
+    if (id == X86_INS_SGDT || id == X86_INS_SIDT) {
+        if (dc_op(dc, 0)->type != X86_OP_MEM)
+            return false;
+        int ea = gen_ea(dc, dc_op(dc, 0));
+        mips_li32(b, t, id == X86_INS_SGDT ? 0xfffe0000u : 0xffff0000u);
+        gen_st_off(dc, MO_32, t, ea, 2);
+        gen_st_off(dc, MO_16, MIPS_ZERO, ea, 0);
+        return true;
+    }
+    mips_li32(b, t, id == X86_INS_SMSW ? 0x80050033u : id == X86_INS_STR ? 0x40u : 0);
+    gen_store_op(dc, 0, t);
     return true;
 }
 

@@ -250,6 +250,10 @@ void sys_handle_exception(CPUX86State *env, int excp)
     case EXCP_SYSCALL:
         e = (struct x86_pending_excp){ 0x80, false, true, 0, env->eip };
         break;
+    case EXCP_ICEBP:    /* int1: a #DB trap, eip after it, no DPL check */
+        e.vector = EXCP_DB;
+        env->eip = env->exception_next_eip;
+        break;
     case EXCP_DB:       /* the single-step trap (the exec loop raises it): DR6.BS */
         sys->dr[6] |= 1u << 14;
         break;

@@ -2,7 +2,7 @@
  * A call into a page mapped without PROT_EXEC: SIGSEGV with SEGV_ACCERR at the page's address,
  * eax as it was at the call, trap 14 (#PF). Needs execute-disable in the page tables, so the
  * cross-check's guest (the non-PAE Debian 686 kernel, which cannot use NX) leaves it out
- * (tests/system/crosscheck.sh, NEEDS_NX).
+ * (tests/system/crosscheck.sh, HOST_ONLY).
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
