@@ -115,16 +115,20 @@ bool x86_translate_iret(DisasContext *dc)
 
 /* lds/les/lfs/lgs/lss r, m16:32: the segment register first (#GP for a selector the program may
  * not load, nothing changed), then the general register. */
+int x86_lxs_segment(unsigned id)
+{
+    switch (id) {
+    case X86_INS_LDS: return R_DS;
+    case X86_INS_LES: return R_ES;
+    case X86_INS_LFS: return R_FS;
+    case X86_INS_LGS: return R_GS;
+    default: return R_SS;
+    }
+}
+
 bool x86_translate_lxs(DisasContext *dc)
 {
-    int seg;
-    switch (dc->insn->id) {
-    case X86_INS_LDS: seg = R_DS; break;
-    case X86_INS_LES: seg = R_ES; break;
-    case X86_INS_LFS: seg = R_FS; break;
-    case X86_INS_LGS: seg = R_GS; break;
-    default: seg = R_SS; break;
-    }
+    int seg = x86_lxs_segment(dc->insn->id);
     int size = dc_op16(dc) ? 2 : 4;
     if (dc_op(dc, 0)->type != X86_OP_REG || dc_op(dc, 1)->type != X86_OP_MEM)
         return false;

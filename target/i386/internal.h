@@ -311,6 +311,8 @@ bool x86_translate_lcall(DisasContext *dc);
 bool x86_translate_retf(DisasContext *dc);
 bool x86_translate_iret(DisasContext *dc);
 bool x86_translate_lxs(DisasContext *dc);
+/* The segment register lds/les/lfs/lgs/lss (capstone id) loads. */
+int x86_lxs_segment(unsigned id);
 bool x86_translate_setcc(DisasContext *dc);
 bool x86_translate_cmovcc(DisasContext *dc);
 bool x86_translate_jecxz(DisasContext *dc);

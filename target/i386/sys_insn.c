@@ -316,14 +316,7 @@ bool sys_translate_pop(DisasContext *dc)
 /* lds/les/lfs/lgs/lss r32, m16:32. */
 bool sys_translate_lxs(DisasContext *dc)
 {
-    int seg, gpr, off, size;
-    switch (dc->insn->id) {
-    case X86_INS_LDS: seg = R_DS; break;
-    case X86_INS_LES: seg = R_ES; break;
-    case X86_INS_LFS: seg = R_FS; break;
-    case X86_INS_LGS: seg = R_GS; break;
-    default: seg = R_SS; break;
-    }
+    int seg = x86_lxs_segment(dc->insn->id), gpr, off, size;
     if (!x86_gpr(dc_op(dc, 0)->reg, &gpr, &off, &size) || size != (op16(dc) ? 2 : 4))
         return false;
     int ea = gen_ea_linear(dc, dc_op(dc, 1), size + 2);
