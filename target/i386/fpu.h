@@ -149,12 +149,10 @@ uint64_t helper_x87_store(CPUX86State *env, uint64_t fmt, uint64_t unused);
 uint64_t helper_x87_fst_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t helper_x87_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused);
-/* Leaf fast paths of those two and of helper_x87_fcomi, _fld_sti, _load, _fxch, _fst_sti (x87_fast.c), same arguments: the helper's
- * return value if they did the instruction, X87_FAST_DECLINED if the general helper must (nothing
- * changed then). */
+/* Leaf fast paths (x87_fast.c; for the arithmetic ones see x87_fast_entry), with the helpers'
+ * arguments: the helper's return value if they did the instruction, X87_FAST_DECLINED if the
+ * general helper must (nothing changed then). */
 #define X87_FAST_DECLINED (1ull << 63)
-uint64_t x87_fast_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused);
-uint64_t x87_fast_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t x87_fast_fcomi(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t x87_fast_fld_sti(CPUX86State *env, uint64_t arg, uint64_t unused);
 uint64_t x87_fast_load(CPUX86State *env, uint64_t fmt, uint64_t unused);
@@ -212,8 +210,9 @@ struct x87_op {
 };
 /* The row for escape opcode D8..DF with this modrm byte (mod = 3: register forms). */
 const struct x87_op *x87_decode(uint8_t opcode, uint8_t modrm);
-/* The leaf fast path translated code calls first for a helper, or NULL (x87_fast.c). */
-fpu_helper_fn x87_fast_entry(fpu_helper_fn helper);
+/* The leaf fast path translated code calls first for a helper and its arg (arithmetic: one leaf
+ * per operation, chosen here), or NULL (x87_fast.c). */
+fpu_helper_fn x87_fast_entry(fpu_helper_fn helper, uint64_t arg);
 
 /* --- MMX, SSE, SSE2 (sse_table.c, sse_helper.c, mmx_helper.c) --- */
 

@@ -128,7 +128,7 @@ void gen_fpu_call(DisasContext *dc, fpu_helper_fn fn, int result, uint32_t arg, 
  * negative value either returns). */
 static void gen_fpu_call_fast_first(DisasContext *dc, fpu_helper_fn helper, uint32_t arg, int result)
 {
-    fpu_helper_fn fast = x87_fast_entry(helper);
+    fpu_helper_fn fast = x87_fast_entry(helper, arg);
     if (!fast) {
         gen_fpu_call(dc, helper, result, arg, -1);
         return;

@@ -270,12 +270,18 @@ enum { NOT_FAST = 15 };
 static const uint32_t to_st0_ops = OP_MAP(XO_ADD, XO_MUL, XO_SUB, XO_SUBR);
 static const uint32_t to_sti_ops = OP_MAP(XO_ADD, XO_MUL, XO_SUBR, XO_SUB);
 
-uint64_t x87_fast_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused)
+/* The operation of an arith_reg/arith_mem arg: XO_*, or NOT_FAST. */
+static int arith_op(uint64_t arg, bool mem)
 {
-    (void)unused;
-    int op = (int)(((arg & XA_TO_STI ? to_sti_ops : to_st0_ops) >> (4 * (arg & 7))) & 15);
+    return (int)(((!mem && (arg & XA_TO_STI) ? to_sti_ops : to_st0_ops) >> (4 * (arg & 7))) & 15);
+}
+
+/* fadd/fmul/fsub/fsubr with register operands, the operation op known to the caller (the
+ * translator picks the entry point below for it, so none of this decodes it at run time). */
+ALWAYS_INLINE uint64_t arith_reg(CPUX86State *env, uint64_t arg, int op)
+{
     unsigned p0 = env->fpstt & 7, pi = (p0 + (arg >> 3)) & 7;
-    if (op == NOT_FAST || env->fptag_empty[p0] || env->fptag_empty[pi])
+    if (env->fptag_empty[p0] || env->fptag_empty[pi])
         return X87_FAST_DECLINED;
     unsigned pd = arg & XA_TO_STI ? pi : p0, ps = arg & XA_TO_STI ? p0 : pi;
     fx80 r;
@@ -288,19 +294,40 @@ uint64_t x87_fast_arith_reg(CPUX86State *env, uint64_t arg, uint64_t unused)
     return 0;
 }
 
-uint64_t x87_fast_arith_mem(CPUX86State *env, uint64_t arg, uint64_t unused)
+/* The same with a float/double memory operand in fpbuf. */
+ALWAYS_INLINE uint64_t arith_mem(CPUX86State *env, uint64_t arg, int op)
 {
-    (void)unused;
-    int op = (int)((to_st0_ops >> (4 * (arg & 7))) & 15), fmt = (int)(arg >> 3);
+    int fmt = (int)(arg >> 3);
     unsigned p0 = env->fpstt & 7;
     fx80 m, r;
     bool up;
-    if (op == NOT_FAST || (fmt != XF_F64 && fmt != XF_F32) || env->fptag_empty[p0] ||
+    if ((fmt != XF_F64 && fmt != XF_F32) || env->fptag_empty[p0] ||
         !from_ieee(fmt == XF_F64 ? env->fpbuf[0].q[0] : env->fpbuf[0].l[0], fmt == XF_F64, &m) ||
         !fast_arith(env, op, &env->fpregs[p0], &m, &r, &up))
         return X87_FAST_DECLINED;
     commit(env, &env->fpregs[p0], r, up);
     return 0;
+}
+
+static uint64_t fast_add_reg(CPUX86State *env, uint64_t arg, uint64_t u) { (void)u; return arith_reg(env, arg, XO_ADD); }
+static uint64_t fast_mul_reg(CPUX86State *env, uint64_t arg, uint64_t u) { (void)u; return arith_reg(env, arg, XO_MUL); }
+static uint64_t fast_sub_reg(CPUX86State *env, uint64_t arg, uint64_t u) { (void)u; return arith_reg(env, arg, XO_SUB); }
+static uint64_t fast_subr_reg(CPUX86State *env, uint64_t arg, uint64_t u) { (void)u; return arith_reg(env, arg, XO_SUBR); }
+static uint64_t fast_add_mem(CPUX86State *env, uint64_t arg, uint64_t u) { (void)u; return arith_mem(env, arg, XO_ADD); }
+static uint64_t fast_mul_mem(CPUX86State *env, uint64_t arg, uint64_t u) { (void)u; return arith_mem(env, arg, XO_MUL); }
+static uint64_t fast_sub_mem(CPUX86State *env, uint64_t arg, uint64_t u) { (void)u; return arith_mem(env, arg, XO_SUB); }
+static uint64_t fast_subr_mem(CPUX86State *env, uint64_t arg, uint64_t u) { (void)u; return arith_mem(env, arg, XO_SUBR); }
+
+/* The arithmetic leaf for an operation, or NULL when it has none (division). */
+static fpu_helper_fn arith_entry(int op, bool mem)
+{
+    switch (op) {
+    case XO_ADD: return mem ? fast_add_mem : fast_add_reg;
+    case XO_MUL: return mem ? fast_mul_mem : fast_mul_reg;
+    case XO_SUB: return mem ? fast_sub_mem : fast_sub_reg;
+    case XO_SUBR: return mem ? fast_subr_mem : fast_subr_reg;
+    default: return NULL;
+    }
 }
 
 /* fcomi/fcomip/fucomi/fucomip of two normal numbers: no exception is possible (IE needs a NaN or
@@ -423,14 +450,17 @@ uint64_t x87_fast_store(CPUX86State *env, uint64_t fmt, uint64_t unused)
     return 0;
 }
 
-fpu_helper_fn x87_fast_entry(fpu_helper_fn helper)
+fpu_helper_fn x87_fast_entry(fpu_helper_fn helper, uint64_t arg)
 {
     static const struct { fpu_helper_fn helper, fast; } entries[] = {
         { helper_x87_fld_sti, x87_fast_fld_sti }, { helper_x87_load, x87_fast_load },
         { helper_x87_fxch, x87_fast_fxch }, { helper_x87_fst_sti, x87_fast_fst_sti },
-        { helper_x87_arith_reg, x87_fast_arith_reg }, { helper_x87_arith_mem, x87_fast_arith_mem },
         { helper_x87_fcomi, x87_fast_fcomi }, { helper_x87_store, x87_fast_store },
     };
+    if (helper == helper_x87_arith_reg || helper == helper_x87_arith_mem) {
+        bool mem = helper == helper_x87_arith_mem;
+        return arith_entry(arith_op(arg, mem), mem);
+    }
     for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
         if (entries[i].helper == helper)
             return entries[i].fast;

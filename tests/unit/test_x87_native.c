@@ -174,7 +174,7 @@ static uint64_t run_xqm(CPUX86State *env, uint8_t opcode, uint8_t modrm, uint8_t
     uint64_t arg = op->arg | ((op->flags & XKF_STI) ? (modrm & 7u) << 3 : 0);
     cpu_set_eflags(env, (uint32_t)flags, CC_ALL);
     /* x87.c calls the leaf fast path first where there is one, the helper only if it declines. */
-    fpu_helper_fn fast = x87_fast_entry(op->helper);
+    fpu_helper_fn fast = x87_fast_entry(op->helper, arg);
     switch (op->kind) {
     case XK_LOAD:
         memcpy(env->fpbuf, mem, op->size);
