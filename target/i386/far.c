@@ -105,8 +105,7 @@ bool x86_translate_iret(DisasContext *dc)
     gen_load_far_cs(dc, sel);
     mips_li(dc->b, mask, size == 2 ? 0xffff : -1);
     gen_helper_call(dc, (void *)helper_popf, false, -1, fl, mask, -1);
-    dc->cc_op = CC_OP_DYNAMIC;      /* the helper rewrote the lazy state, which gen_helper_call reloaded */
-    dc->cc_op_synced = true;
+    flags_from_env(dc);
     gen_sp_add(dc, 3 * size);
     gen_exit_nochain_reg(dc, off);
     dc->tb_ended = true;
@@ -133,14 +132,10 @@ bool x86_translate_lxs(DisasContext *dc)
     if (dc_op(dc, 0)->type != X86_OP_REG || dc_op(dc, 1)->type != X86_OP_MEM)
         return false;
     int ea = gen_ea(dc, dc_op(dc, 1));
-    int off = dc_temp(dc), sel = dc_temp(dc), segr = dc_temp(dc), ok = dc_temp(dc);
+    int off = dc_temp(dc), sel = dc_temp(dc);
     gen_ld_off(dc, size == 2 ? MO_16 : MO_32, off, ea, 0);
     gen_ld_off(dc, MO_16, sel, ea, (int16_t)size);
-    mips_li(dc->b, segr, seg);
-    gen_helper_call(dc, (void *)helper_load_seg, false, ok, segr, sel, -1);
-    mips_label gp = gen_exception_label(dc, EXCP_GP);
-    mips_beqz(dc->b, ok, gp);
-    mips_nop(dc->b);
+    gen_load_segment(dc, seg, sel);
     gen_store_op(dc, 0, off);
     return true;
 }

@@ -74,6 +74,11 @@ void flags_set_dynamic(DisasContext *dc, unsigned op, int res, int src1, int src
     if (kind_uses_res(k) && res != HREG_CC_RES)
         mips_move(b, HREG_CC_RES, res);
     mips_li(b, HREG_CC_OP, op);
+    flags_from_env(dc);
+}
+
+void flags_from_env(DisasContext *dc)
+{
     dc->cc_op = CC_OP_DYNAMIC;
     dc->cc_op_synced = true;
 }

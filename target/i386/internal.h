@@ -194,6 +194,9 @@ int flags_fusable_jcc(const DisasContext *dc, bool logic);
 void flags_set_dynamic(DisasContext *dc, unsigned op, int res, int src1, int src2);
 /* Makes HREG_CC_OP hold the current op (needed before exits and helper calls). */
 void flags_sync(DisasContext *dc);
+/* A helper rewrote the lazy flags in env (gen_helper_call reloaded them): from here on cc_op is
+ * only known at run time. */
+void flags_from_env(DisasContext *dc);
 /* dst = 1 if condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc) holds, else 0. */
 void flags_emit_cond(DisasContext *dc, int cc, int dst);
 /* The same without the final inversion some conditions need: returns true if dst = cc holds,
@@ -222,10 +225,10 @@ void gen_goto_reg(DisasContext *dc, int reg);
 /* Return to the exec loop without chaining (it looks the next TB up): with env->eip as it is, set
  * from reg, or set to the constant eip (through MIPS_AT). The caller has synced the flags. */
 void gen_exit_nochain(DisasContext *dc);
-/* After a successful load of SS: when single-stepping, the trap waits for the next instruction. */
-void gen_ss_loaded(DisasContext *dc);
 void gen_exit_nochain_reg(DisasContext *dc, int reg);
 void gen_exit_nochain_pc(DisasContext *dc, uint32_t eip);
+/* After a successful load of SS: when single-stepping, the trap waits for the next instruction. */
+void gen_ss_loaded(DisasContext *dc);
 /* Leaves translated code raising exception excp at the current instruction (eip = dc->pc), or
  * after it (eip = dc->next_pc) for traps such as int $0x80. */
 void gen_exception(DisasContext *dc, int excp, bool after);
@@ -343,6 +346,9 @@ bool x86_translate_popf(DisasContext *dc);
 bool x86_translate_lahf(DisasContext *dc);
 bool x86_translate_sahf(DisasContext *dc);
 bool x86_translate_mov_seg(DisasContext *dc);
+/* Loads segment register seg with the selector in sel as a user program's mov does (the mode
+ * checks it): #GP(selector) at this instruction when it may not. */
+void gen_load_segment(DisasContext *dc, int seg, int sel);
 bool x86_translate_xlat(DisasContext *dc);
 bool x86_translate_into(DisasContext *dc);
 bool x86_translate_bound(DisasContext *dc);

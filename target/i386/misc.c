@@ -78,9 +78,7 @@ bool x86_translate_popf(DisasContext *dc)
     mips_li(dc->b, mask, word ? 0xffff : -1);
     gen_helper_call(dc, (void *)helper_popf, false, v, v, mask, -1);
     gen_sp_add(dc, word ? 2 : 4);
-    /* The helper rewrote the lazy state in env, which gen_helper_call reloaded. */
-    dc->cc_op = CC_OP_DYNAMIC;
-    dc->cc_op_synced = true;
+    flags_from_env(dc);
     /* TF just set: the next instruction runs in a single-step TB, so leave for the exec loop. */
     mips_label cont = mips_new_label(dc->b);
     mips_beqz(dc->b, v, cont);
@@ -119,8 +117,7 @@ bool x86_translate_arpl(DisasContext *dc)
         return false;
     int d = gen_load_op(dc, 0, 0), s = gen_load_op(dc, 1, 0), r = dc_temp(dc);
     gen_helper_call(dc, (void *)helper_arpl, false, r, d, s, -1);
-    dc->cc_op = CC_OP_DYNAMIC;      /* the helper set ZF in env, which gen_helper_call reloaded */
-    dc->cc_op_synced = true;
+    flags_from_env(dc);             /* the helper set ZF in env */
     gen_store_op(dc, 0, r);
     return true;
 }

@@ -211,6 +211,18 @@ static int seg_index(unsigned cs_reg)
     }
 }
 
+void gen_load_segment(DisasContext *dc, int seg, int sel)
+{
+    int ok = dc_temp(dc), segr = dc_temp(dc);
+    mips_li(dc->b, segr, seg);
+    gen_helper_call(dc, (void *)helper_load_seg, false, ok, segr, sel, -1);
+    mips_label gp = gen_exception_label(dc, EXCP_GP);
+    mips_beqz(dc->b, ok, gp);
+    mips_nop(dc->b);
+    dc_temp_free(dc, segr);
+    dc_temp_free(dc, ok);
+}
+
 /*
  * mov to/from a segment register and push/pop of one. Loading a selector goes through a helper that
  * asks the mode for the descriptor (common/mode.h) and raises #GP for a bad one. mov to CS is
@@ -251,12 +263,7 @@ bool x86_translate_mov_seg(DisasContext *dc)
     } else {
         return false;
     }
-    int ok = dc_temp(dc), segr = dc_temp(dc);
-    mips_li(b, segr, seg);
-    gen_helper_call(dc, (void *)helper_load_seg, false, ok, segr, value, -1);
-    mips_label gp = gen_exception_label(dc, EXCP_GP);
-    mips_beqz(b, ok, gp);
-    mips_nop(b);
+    gen_load_segment(dc, seg, value);
     if (id == X86_INS_POP)
         mips_addiu(b, hreg_guest(R_ESP), hreg_guest(R_ESP), 4);
     if (seg == R_SS)

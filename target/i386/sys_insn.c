@@ -68,13 +68,6 @@ static void gen_sys_call_may_exit(DisasContext *dc, void *fn, int a1, int a2, in
     dc_temp_free(dc, r);
 }
 
-/* A helper rewrote the lazy flags in env: from here on cc_op is only known at run time. */
-static void flags_from_env(DisasContext *dc)
-{
-    dc->cc_op = CC_OP_DYNAMIC;
-    dc->cc_op_synced = true;
-}
-
 /* Ends the TB with an unchained exit to the exec loop, at the next instruction or at the eip a
  * helper stored. */
 static void gen_exit_to_loop(DisasContext *dc, bool eip_from_helper)

@@ -217,12 +217,18 @@ static bool t_x87_cmp(struct dt_gen *g)
     return true;
 }
 
-static bool t_x87_unary(struct dt_gen *g)
+/* One of eight operand-less instructions. */
+static bool one_of_eight(struct dt_gen *g, const char *const ops[8])
 {
-    static const char *const ops[] = {"fchs", "fabs", "fsqrt", "frndint", "fscale", "fxtract", "fprem", "fprem1"};
     int k = g_below(g, 8);
     g_insn(g, K("%s", ops[k]), 0, 0, 0, "%s", ops[k]);
     return true;
+}
+
+static bool t_x87_unary(struct dt_gen *g)
+{
+    static const char *const ops[] = {"fchs", "fabs", "fsqrt", "frndint", "fscale", "fxtract", "fprem", "fprem1"};
+    return one_of_eight(g, ops);
 }
 
 static bool t_x87_stack(struct dt_gen *g)
@@ -327,9 +333,7 @@ static bool t_x87_fcmov(struct dt_gen *g)
 static bool t_x87_trans(struct dt_gen *g)
 {
     static const char *const ops[] = {"fsin", "fcos", "fsincos", "fptan", "fpatan", "f2xm1", "fyl2x", "fyl2xp1"};
-    int k = g_below(g, 8);
-    g_insn(g, K("%s", ops[k]), 0, 0, 0, "%s", ops[k]);
-    return true;
+    return one_of_eight(g, ops);
 }
 
 const struct dt_template dt_x87_templates[] = {
